@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+// provoke: provocation-event recordings -> captioned, audience-tagged videos -> distribution ledger.
+//
+// Data flows one way, and the targets follow it:
+//   ProvokeManifest (JSON -> validated Project) -> ProvokeTimeline (pure plan in output time)
+//   -> ProvokeRender (decode -> filter -> encode -> mux, over FFmpegKit) -> ProvokeLedger (SQLite) -> provoke (CLI)
+// Only FFmpegKit imports CFFmpeg; only ProvokeLedger imports CSQLite.
+import PackageDescription
+
+let package = Package(
+    name: "provoke",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "provoke", targets: ["provoke"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries (Debian 12: FFmpeg 5.1, SQLite 3.40). scripts/setup installs them.
+        .systemLibrary(
+            name: "CFFmpeg", pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavfilter-dev", "libavutil-dev",
+                              "libswscale-dev", "libswresample-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+        .target(name: "FFmpegKit", dependencies: ["CFFmpeg"]),
+        .target(name: "ProvokeManifest"),
+        .target(name: "ProvokeTimeline", dependencies: ["ProvokeManifest"]),
+        .target(name: "ProvokeCaptions"),
+        .target(name: "ProvokeRender", dependencies: ["FFmpegKit", "ProvokeManifest", "ProvokeTimeline"]),
+        .target(name: "ProvokeLedger", dependencies: ["CSQLite", "ProvokeTimeline"]),
+        .executableTarget(
+            name: "provoke",
+            dependencies: [
+                "ProvokeManifest", "ProvokeTimeline", "ProvokeRender", "ProvokeLedger",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .testTarget(name: "ProvokeManifestTests", dependencies: ["ProvokeManifest"]),
+        .testTarget(name: "ProvokeTimelineTests", dependencies: ["ProvokeTimeline", "ProvokeManifest"]),
+        .testTarget(name: "ProvokeCaptionsTests", dependencies: ["ProvokeCaptions"]),
+        .testTarget(name: "ProvokeRenderTests",
+                    dependencies: ["ProvokeRender", "FFmpegKit", "ProvokeManifest", "ProvokeTimeline"]),
+        .testTarget(name: "ProvokeLedgerTests", dependencies: ["ProvokeLedger"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// ProvokeCaptions: SRT/WebVTT parsing and writing, ASS generation and escaping. Pure Swift.

@@ -1,0 +1,2 @@
+// ProvokeRender: executes a RenderPlan: decode -> filter -> encode -> mux, atomic output.
+import FFmpegKit

@@ -1,0 +1,73 @@
+import ProvokeManifest
+
+/// The `<output-id>.json` record written beside every rendered MP4. It says what the file is
+/// (audience, title, project), what it contains (clips with source and output ranges, ideas),
+/// and which bytes it is (SHA-256). The ledger registers videos from it; keep it backward
+/// compatible: add fields, never rename them.
+public struct RenderRecord: Codable, Equatable, Sendable {
+    public struct Clip: Codable, Equatable, Sendable {
+        /// The clip's id in the manifest.
+        public var clip: String
+        /// The source's id and its file as written in the manifest (relative to the manifest).
+        public var source: String
+        public var file: String
+        /// Source range, seconds from the source's start (millisecond precision), and frames at the source's rate.
+        public var sourceIn: Double
+        public var sourceOut: Double
+        /// Output range, seconds from the output's start, and output frames [start, end).
+        public var outputStart: Double
+        public var outputEnd: Double
+        public var outputStartFrame: Int
+        public var outputEndFrame: Int
+        public var ideas: [String]
+
+        public init(clip: String, source: String, file: String, sourceIn: Double, sourceOut: Double,
+                    outputStart: Double, outputEnd: Double, outputStartFrame: Int, outputEndFrame: Int,
+                    ideas: [String]) {
+            self.clip = clip; self.source = source; self.file = file
+            self.sourceIn = sourceIn; self.sourceOut = sourceOut
+            self.outputStart = outputStart; self.outputEnd = outputEnd
+            self.outputStartFrame = outputStartFrame; self.outputEndFrame = outputEndFrame
+            self.ideas = ideas
+        }
+    }
+
+    public struct Idea: Codable, Equatable, Sendable {
+        public var id: String
+        public var text: String
+        public init(id: String, text: String) { self.id = id; self.text = text }
+    }
+
+    /// Version of this record's format.
+    public var record: Int = 1
+    public var project: String
+    public var projectTitle: String
+    public var output: String
+    public var audience: Audience
+    public var title: String
+    /// Output duration in seconds (frames / fps) and its exact frame and audio-sample counts.
+    public var duration: Double
+    public var frames: Int
+    public var fps: Int
+    public var width: Int
+    public var height: Int
+    public var audioSamples: Int
+    public var sampleRate: Int
+    public var clips: [Clip]
+    public var ideas: [Idea]
+    /// The MP4's file name (beside this record) and the SHA-256 of its bytes, lowercase hex.
+    public var file: String
+    public var sha256: String
+    /// When the file was rendered, ISO 8601 UTC.
+    public var renderedAt: String
+
+    public init(project: String, projectTitle: String, output: String, audience: Audience, title: String,
+                duration: Double, frames: Int, fps: Int, width: Int, height: Int, audioSamples: Int,
+                sampleRate: Int, clips: [Clip], ideas: [Idea], file: String, sha256: String, renderedAt: String) {
+        self.project = project; self.projectTitle = projectTitle; self.output = output
+        self.audience = audience; self.title = title; self.duration = duration; self.frames = frames
+        self.fps = fps; self.width = width; self.height = height; self.audioSamples = audioSamples
+        self.sampleRate = sampleRate; self.clips = clips; self.ideas = ideas; self.file = file
+        self.sha256 = sha256; self.renderedAt = renderedAt
+    }
+}
