@@ -4,5 +4,6 @@ import ArgumentParser
 struct Provoke: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "provoke",
-        abstract: "Turn provocation-event recordings into captioned, audience-tagged videos and track who received them.")
+        abstract: "Turn provocation-event recordings into captioned, audience-tagged videos and track who received them.",
+        subcommands: ledgerCommands)
 }
