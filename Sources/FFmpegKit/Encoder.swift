@@ -1,0 +1,107 @@
+import CFFmpeg
+
+/// Settings of the H.264 video encoder (libx264).
+public struct VideoEncoderSettings: Sendable {
+    public var width: Int
+    public var height: Int
+    public var frameRate: Int
+    public var preset: String = "veryfast"
+    public var crf: Int = 23
+    public var profile: String = "high"
+    /// Keyframe interval in frames; nil leaves x264's default (250).
+    public var gop: Int? = nil
+    /// Extra private options (for example "x264-params"), applied as given.
+    public var options: [(String, String)] = []
+    public init(width: Int, height: Int, frameRate: Int) {
+        self.width = width; self.height = height; self.frameRate = frameRate
+    }
+}
+
+/// Settings of the AAC-LC audio encoder (FFmpeg's native aac).
+public struct AudioEncoderSettings: Sendable {
+    public var sampleRate: Int = 48_000
+    public var channels: Int = 2
+    public var bitRate: Int = 128_000
+    public init() {}
+}
+
+/// An encoder whose packets go to one stream of an OutputFile.
+public final class Encoder {
+    let context: UnsafeMutablePointer<AVCodecContext>
+    let name: String
+
+    /// Owns `context` from here on: freed in deinit, also when configuration below throws.
+    init(context: UnsafeMutablePointer<AVCodecContext>, name: String) {
+        self.context = context
+        self.name = name
+    }
+
+    /// The time base of the frames it takes and the packets it makes (read after avcodec_open2,
+    /// which may adjust it).
+    public var timeBase: Rational { Rational(context.pointee.time_base) }
+
+    deinit {
+        var c: UnsafeMutablePointer<AVCodecContext>? = context
+        avcodec_free_context(&c)
+    }
+
+    /// Samples per audio frame the encoder wants (1024 for AAC); 0 for video.
+    public var frameSize: Int { Int(context.pointee.frame_size) }
+
+    static func video(_ s: VideoEncoderSettings, globalHeader: Bool) throws -> Encoder {
+        guard let codec = avcodec_find_encoder_by_name("libx264") else {
+            throw FFmpegError(call: "avcodec_find_encoder_by_name", reason: "libx264 is not available in this FFmpeg build")
+        }
+        guard let ctx = avcodec_alloc_context3(codec) else { fatalError("avcodec_alloc_context3: out of memory") }
+        let enc = Encoder(context: ctx, name: "libx264")
+        ctx.pointee.width = Int32(s.width)
+        ctx.pointee.height = Int32(s.height)
+        ctx.pointee.pix_fmt = AV_PIX_FMT_YUV420P
+        ctx.pointee.time_base = AVRational(num: 1, den: Int32(s.frameRate))
+        ctx.pointee.framerate = AVRational(num: Int32(s.frameRate), den: 1)
+        ctx.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
+        if let gop = s.gop { ctx.pointee.gop_size = Int32(gop) }
+        if globalHeader { ctx.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
+        var opts: OpaquePointer? = nil
+        defer { av_dict_free(&opts) }
+        av_dict_set(&opts, "preset", s.preset, 0)
+        av_dict_set(&opts, "crf", String(s.crf), 0)
+        av_dict_set(&opts, "profile", s.profile, 0)
+        for (k, v) in s.options { av_dict_set(&opts, k, v, 0) }
+        try check("avcodec_open2(libx264)", avcodec_open2(ctx, codec, &opts))
+        return enc
+    }
+
+    static func audio(_ s: AudioEncoderSettings, globalHeader: Bool) throws -> Encoder {
+        guard let codec = avcodec_find_encoder(AV_CODEC_ID_AAC) else {
+            throw FFmpegError(call: "avcodec_find_encoder", reason: "the AAC encoder is not available")
+        }
+        guard let ctx = avcodec_alloc_context3(codec) else { fatalError("avcodec_alloc_context3: out of memory") }
+        let enc = Encoder(context: ctx, name: "aac")
+        ctx.pointee.sample_fmt = AV_SAMPLE_FMT_FLTP
+        ctx.pointee.sample_rate = Int32(s.sampleRate)
+        av_channel_layout_default(&ctx.pointee.ch_layout, Int32(s.channels))
+        ctx.pointee.bit_rate = Int64(s.bitRate)
+        ctx.pointee.time_base = AVRational(num: 1, den: Int32(s.sampleRate))
+        if globalHeader { ctx.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
+        try check("avcodec_open2(aac)", avcodec_open2(ctx, codec, nil))
+        return enc
+    }
+
+    /// Sends a frame (nil flushes). The frame's pts must be in `timeBase`.
+    func send(_ frame: Frame?) throws {
+        let r = avcodec_send_frame(context, frame?.pointer)
+        if r == AVERROR_EOF_ { return }
+        try check("avcodec_send_frame(\(name))", r)
+    }
+
+    enum Output { case packet, needsInput, endOfStream }
+
+    func receive(into packet: Packet) throws -> Output {
+        let r = avcodec_receive_packet(context, packet.pointer)
+        if r == AVERROR_EAGAIN_ { return .needsInput }
+        if r == AVERROR_EOF_ { return .endOfStream }
+        try check("avcodec_receive_packet(\(name))", r)
+        return .packet
+    }
+}

@@ -1,0 +1,148 @@
+import CFFmpeg
+
+/// What a stream of an input file holds, copied out of FFmpeg's structs so it outlives them.
+public struct StreamInfo: Sendable {
+    public enum Kind: Sendable { case video, audio, subtitle, other }
+    public var index: Int
+    public var kind: Kind
+    public var codecName: String
+    public var timeBase: Rational
+    /// Start and duration in the stream's time base; nil when the container does not say.
+    public var startTime: Int64?
+    public var duration: Int64?
+    public var frameCount: Int64?
+    // Video
+    public var width: Int
+    public var height: Int
+    public var pixelFormat: String
+    public var averageFrameRate: Rational
+    public var sampleAspectRatio: Rational
+    /// Rotation from the stream's display matrix (degrees counter-clockwise), 0 when none.
+    public var rotation: Int
+    // Audio
+    public var sampleRate: Int
+    public var channels: Int
+}
+
+/// An open media file for reading (demuxer). Closed with avformat_close_input in deinit.
+public final class InputFile {
+    public let path: String
+    let context: UnsafeMutablePointer<AVFormatContext>
+    public let streams: [StreamInfo]
+
+    public init(path: String) throws {
+        self.path = path
+        var ctx: UnsafeMutablePointer<AVFormatContext>?
+        try check("avformat_open_input", avformat_open_input(&ctx, path, nil, nil), file: path)
+        guard let ctx else { throw FFmpegError(call: "avformat_open_input", file: path, reason: "could not open") }
+        context = ctx
+        do {
+            try check("avformat_find_stream_info", avformat_find_stream_info(ctx, nil), file: path)
+        } catch {
+            var c: UnsafeMutablePointer<AVFormatContext>? = ctx
+            avformat_close_input(&c)
+            throw error
+        }
+        var infos: [StreamInfo] = []
+        for i in 0..<Int(ctx.pointee.nb_streams) {
+            infos.append(InputFile.describe(ctx.pointee.streams[i]!))
+        }
+        streams = infos
+    }
+
+    deinit {
+        var c: UnsafeMutablePointer<AVFormatContext>? = context
+        avformat_close_input(&c)
+    }
+
+    /// The container's duration in microseconds (AV_TIME_BASE), nil when unknown.
+    public var durationMicroseconds: Int64? {
+        let d = context.pointee.duration
+        return d == AV_NOPTS || d <= 0 ? nil : d
+    }
+
+    /// The container's start time in microseconds: what players show as 0. 0 when unknown.
+    public var startMicroseconds: Int64 {
+        let s = context.pointee.start_time
+        return s == AV_NOPTS ? 0 : s
+    }
+
+    public var formatName: String { String(cString: context.pointee.iformat.pointee.name) }
+
+    /// The container's metadata tags (title, comment, custom keys).
+    public var tags: [String: String] { readDictionary(context.pointee.metadata) }
+
+    /// The best stream of a kind, as FFmpeg would choose it.
+    public func bestStream(_ kind: StreamInfo.Kind) -> StreamInfo? {
+        let type: AVMediaType = kind == .video ? AVMEDIA_TYPE_VIDEO : kind == .audio ? AVMEDIA_TYPE_AUDIO : AVMEDIA_TYPE_SUBTITLE
+        let i = av_find_best_stream(context, type, -1, -1, nil, 0)
+        return i >= 0 ? streams[Int(i)] : nil
+    }
+
+    /// Seeks so that the next packets start at the keyframe at or before `timestamp` (in the stream's
+    /// time base) of stream `streamIndex`. Never decodes from the start to reach a late point.
+    public func seek(stream streamIndex: Int, toKeyframeAtOrBefore timestamp: Int64) throws {
+        try check("avformat_seek_file",
+                  avformat_seek_file(context, Int32(streamIndex), Int64.min, timestamp, timestamp, 0), file: path)
+    }
+
+    /// Only the listed streams' packets are read; the others are discarded by the demuxer.
+    public func select(streams wanted: Set<Int>) {
+        for i in 0..<Int(context.pointee.nb_streams) {
+            context.pointee.streams[i]!.pointee.discard = wanted.contains(i) ? AVDISCARD_DEFAULT : AVDISCARD_ALL
+        }
+    }
+
+    public enum ReadResult { case packet, endOfFile }
+
+    /// Reads the next packet into `packet` (which is unreferenced first).
+    public func read(into packet: Packet) throws -> ReadResult {
+        packet.unref()
+        let r = av_read_frame(context, packet.pointer)
+        if r == AVERROR_EOF_ { return .endOfFile }
+        try check("av_read_frame", r, file: path)
+        return .packet
+    }
+
+    func stream(_ index: Int) -> UnsafeMutablePointer<AVStream> { context.pointee.streams[index]! }
+
+    static func describe(_ s: UnsafeMutablePointer<AVStream>) -> StreamInfo {
+        let par = s.pointee.codecpar.pointee
+        let kind: StreamInfo.Kind
+        switch par.codec_type {
+        case AVMEDIA_TYPE_VIDEO: kind = .video
+        case AVMEDIA_TYPE_AUDIO: kind = .audio
+        case AVMEDIA_TYPE_SUBTITLE: kind = .subtitle
+        default: kind = .other
+        }
+        var rotation = 0
+        var sdSize: Int = 0
+        if let sd = av_stream_get_side_data(s, AV_PKT_DATA_DISPLAYMATRIX, &sdSize), sdSize >= 36 {
+            let angle = sd.withMemoryRebound(to: Int32.self, capacity: 9) { av_display_rotation_get($0) }
+            if !angle.isNaN { rotation = ((Int(angle.rounded()) % 360) + 360) % 360 }
+        }
+        let pixName = kind == .video ? av_get_pix_fmt_name(AVPixelFormat(rawValue: par.format)).map { String(cString: $0) } ?? "none" : ""
+        return StreamInfo(
+            index: Int(s.pointee.index), kind: kind,
+            codecName: String(cString: avcodec_get_name(par.codec_id)),
+            timeBase: Rational(s.pointee.time_base),
+            startTime: s.pointee.start_time == AV_NOPTS ? nil : s.pointee.start_time,
+            duration: s.pointee.duration == AV_NOPTS ? nil : s.pointee.duration,
+            frameCount: s.pointee.nb_frames > 0 ? s.pointee.nb_frames : nil,
+            width: Int(par.width), height: Int(par.height), pixelFormat: pixName,
+            averageFrameRate: Rational(s.pointee.avg_frame_rate),
+            sampleAspectRatio: Rational(par.sample_aspect_ratio),
+            rotation: rotation,
+            sampleRate: Int(par.sample_rate), channels: Int(par.ch_layout.nb_channels))
+    }
+}
+
+func readDictionary(_ dict: OpaquePointer?) -> [String: String] {
+    var out: [String: String] = [:]
+    var entry: UnsafeMutablePointer<AVDictionaryEntry>? = nil
+    while let e = av_dict_get(dict, "", entry, AV_DICT_IGNORE_SUFFIX) {
+        out[String(cString: e.pointee.key)] = String(cString: e.pointee.value)
+        entry = e
+    }
+    return out
+}

@@ -1,0 +1,122 @@
+import CFFmpeg
+import Foundation
+
+/// A media file being written (encoders + muxer). It is written under a temporary name in the same
+/// folder and appears under its final name only when `finish()` succeeds (atomic rename); if the
+/// object goes away unfinished (error, cancellation), the temporary file is deleted.
+public final class OutputFile {
+    public let finalPath: String
+    public let temporaryPath: String
+    let context: UnsafeMutablePointer<AVFormatContext>
+    private var encoders: [Int: Encoder] = [:]
+    private let packet = Packet()
+    private var started = false
+    private var finished = false
+    private var ioOpen = false
+    private var muxerOptions: [(String, String)]
+
+    /// - Parameters:
+    ///   - format: the muxer's short name ("mp4", "png"/"image2").
+    ///   - tags: container metadata (written as MP4 `mdta` keys so that custom keys survive).
+    ///   - muxerOptions: options for avformat_write_header, e.g. ("movflags", "+faststart").
+    public init(path: String, format: String, tags: [(String, String)] = [], muxerOptions: [(String, String)] = []) throws {
+        finalPath = path
+        let url = URL(fileURLWithPath: path)
+        temporaryPath = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+            .path
+        self.muxerOptions = muxerOptions
+        var ctx: UnsafeMutablePointer<AVFormatContext>?
+        try check("avformat_alloc_output_context2", avformat_alloc_output_context2(&ctx, nil, format, path), file: path)
+        context = ctx!
+        for (k, v) in tags { av_dict_set(&context.pointee.metadata, k, v, 0) }
+    }
+
+    deinit {
+        if ioOpen { avio_closep(&context.pointee.pb) }
+        avformat_free_context(context)
+        if !finished { unlink(temporaryPath) }
+    }
+
+    private var globalHeader: Bool { context.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER != 0 }
+
+    /// Adds an H.264 stream; returns its index.
+    public func addVideo(_ settings: VideoEncoderSettings) throws -> Int {
+        try add(Encoder.video(settings, globalHeader: globalHeader))
+    }
+
+    /// Adds an AAC stream; returns its index.
+    public func addAudio(_ settings: AudioEncoderSettings) throws -> Int {
+        try add(Encoder.audio(settings, globalHeader: globalHeader))
+    }
+
+    /// The encoder of stream `index`, for its frame size and time base.
+    public func encoder(_ index: Int) -> Encoder { encoders[index]! }
+
+    private func add(_ encoder: Encoder) throws -> Int {
+        guard let st = avformat_new_stream(context, nil) else { fatalError("avformat_new_stream: out of memory") }
+        try check("avcodec_parameters_from_context", avcodec_parameters_from_context(st.pointee.codecpar, encoder.context), file: finalPath)
+        st.pointee.time_base = encoder.context.pointee.time_base
+        if encoder.context.pointee.codec_type == AVMEDIA_TYPE_VIDEO {
+            st.pointee.avg_frame_rate = encoder.context.pointee.framerate
+            st.pointee.sample_aspect_ratio = encoder.context.pointee.sample_aspect_ratio
+        }
+        let index = Int(st.pointee.index)
+        encoders[index] = encoder
+        return index
+    }
+
+    /// Sets a stream-level tag (for example "language" = "eng").
+    public func setStreamTag(_ index: Int, _ key: String, _ value: String) {
+        av_dict_set(&context.pointee.streams[index]!.pointee.metadata, key, value, 0)
+    }
+
+    /// Opens the temporary file and writes the header.
+    public func start() throws {
+        try check("avio_open", avio_open(&context.pointee.pb, temporaryPath, AVIO_FLAG_WRITE), file: temporaryPath)
+        ioOpen = true
+        var opts: OpaquePointer? = nil
+        defer { av_dict_free(&opts) }
+        for (k, v) in muxerOptions { av_dict_set(&opts, k, v, 0) }
+        try check("avformat_write_header", avformat_write_header(context, &opts), file: finalPath)
+        started = true
+    }
+
+    /// Encodes one frame on stream `index` (pts in the encoder's time base) and muxes what comes out.
+    public func encode(_ frame: Frame, stream index: Int) throws {
+        let enc = encoders[index]!
+        try enc.send(frame)
+        try drain(index)
+    }
+
+    private func drain(_ index: Int) throws {
+        let enc = encoders[index]!
+        let tb = Rational(context.pointee.streams[index]!.pointee.time_base)
+        while true {
+            switch try enc.receive(into: packet) {
+            case .needsInput, .endOfStream: return
+            case .packet:
+                packet.streamIndex = index
+                packet.rescaleTimestamps(from: enc.timeBase, to: tb)
+                try check("av_interleaved_write_frame", av_interleaved_write_frame(context, packet.pointer), file: finalPath)
+            }
+        }
+    }
+
+    /// Flushes the encoders, writes the trailer (with +faststart: moves the index to the front),
+    /// closes the file and renames it into place. Throws on any failure, leaving no file under the final name.
+    public func finish() throws {
+        precondition(started && !finished, "OutputFile.finish() called twice or before start()")
+        for index in encoders.keys.sorted() {
+            try encoders[index]!.send(nil)
+            try drain(index)
+        }
+        try check("av_write_trailer", av_write_trailer(context), file: finalPath)
+        try check("avio_closep", avio_closep(&context.pointee.pb), file: finalPath)
+        ioOpen = false
+        if rename(temporaryPath, finalPath) != 0 {
+            throw FFmpegError(call: "rename", file: finalPath, reason: String(cString: strerror(errno)))
+        }
+        finished = true
+    }
+}
