@@ -29,11 +29,12 @@ let package = Package(
         .target(name: "ProvokeTimeline", dependencies: ["ProvokeManifest"]),
         .target(name: "ProvokeCaptions"),
         .target(name: "ProvokeRender", dependencies: ["FFmpegKit", "ProvokeManifest", "ProvokeTimeline"]),
+        .target(name: "ProvokeSamples", dependencies: ["FFmpegKit"]),
         .target(name: "ProvokeLedger", dependencies: ["CSQLite", "ProvokeTimeline"]),
         .executableTarget(
             name: "provoke",
             dependencies: [
-                "ProvokeManifest", "ProvokeTimeline", "ProvokeRender", "ProvokeLedger",
+                "ProvokeManifest", "ProvokeTimeline", "ProvokeRender", "ProvokeLedger", "ProvokeSamples", "FFmpegKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -41,7 +42,7 @@ let package = Package(
         .testTarget(name: "ProvokeTimelineTests", dependencies: ["ProvokeTimeline", "ProvokeManifest"]),
         .testTarget(name: "ProvokeCaptionsTests", dependencies: ["ProvokeCaptions"]),
         .testTarget(name: "ProvokeRenderTests",
-                    dependencies: ["ProvokeRender", "FFmpegKit", "ProvokeManifest", "ProvokeTimeline"]),
+                    dependencies: ["ProvokeRender", "ProvokeSamples", "FFmpegKit", "ProvokeManifest", "ProvokeTimeline"]),
         .testTarget(name: "ProvokeLedgerTests", dependencies: ["ProvokeLedger"]),
     ]
 )

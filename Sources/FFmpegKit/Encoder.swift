@@ -8,8 +8,12 @@ public struct VideoEncoderSettings: Sendable {
     public var preset: String = "veryfast"
     public var crf: Int = 23
     public var profile: String = "high"
+    /// The encoded pixel format (FFmpeg's name). Profiles other than high suit other formats (high422 for yuv422p).
+    public var pixelFormat: String = "yuv420p"
     /// Keyframe interval in frames; nil leaves x264's default (250).
     public var gop: Int? = nil
+    /// Encoder threads; 0 lets x264 choose (about 1.5 per core).
+    public var threads: Int32 = 0
     /// Extra private options (for example "x264-params"), applied as given.
     public var options: [(String, String)] = []
     public init(width: Int, height: Int, frameRate: Int) {
@@ -56,9 +60,13 @@ public final class Encoder {
         let enc = Encoder(context: ctx, name: "libx264")
         ctx.pointee.width = Int32(s.width)
         ctx.pointee.height = Int32(s.height)
-        ctx.pointee.pix_fmt = AV_PIX_FMT_YUV420P
+        ctx.pointee.pix_fmt = av_get_pix_fmt(s.pixelFormat)
+        if ctx.pointee.pix_fmt == AV_PIX_FMT_NONE {
+            throw FFmpegError(call: "av_get_pix_fmt", reason: "unknown pixel format \(s.pixelFormat)")
+        }
         ctx.pointee.time_base = AVRational(num: 1, den: Int32(s.frameRate))
         ctx.pointee.framerate = AVRational(num: Int32(s.frameRate), den: 1)
+        ctx.pointee.thread_count = s.threads
         ctx.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
         if let gop = s.gop { ctx.pointee.gop_size = Int32(gop) }
         if globalHeader { ctx.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }

@@ -27,7 +27,9 @@ public final class OutputFile {
             .path
         self.muxerOptions = muxerOptions
         var ctx: UnsafeMutablePointer<AVFormatContext>?
-        try check("avformat_alloc_output_context2", avformat_alloc_output_context2(&ctx, nil, format, path), file: path)
+        // The muxer gets the temporary name: with +faststart, FFmpeg 5.1's mov muxer reopens its own url to
+        // move the index to the front.
+        try check("avformat_alloc_output_context2", avformat_alloc_output_context2(&ctx, nil, format, temporaryPath), file: path)
         context = ctx!
         for (k, v) in tags { av_dict_set(&context.pointee.metadata, k, v, 0) }
     }

@@ -79,6 +79,13 @@ public final class Frame {
         let t = pointer.pointee.best_effort_timestamp
         return t == AV_NOPTS ? (pts) : t
     }
+    /// Clears the picture type a decoder left on the frame (libx264 would otherwise turn every source
+    /// I-frame into a keyframe, as FFmpeg 5.1's libx264.c honours pict_type), or asks for a keyframe here.
+    public func setEncoderKeyframe(_ forced: Bool) {
+        pointer.pointee.pict_type = forced ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE
+        pointer.pointee.key_frame = forced ? 1 : 0
+    }
+
     public var width: Int { Int(pointer.pointee.width) }
     public var height: Int { Int(pointer.pointee.height) }
     public var pixelFormat: Int32 { pointer.pointee.format }
@@ -86,6 +93,8 @@ public final class Frame {
         av_get_pix_fmt_name(AVPixelFormat(rawValue: pointer.pointee.format)).map { String(cString: $0) } ?? "none"
     }
     public var sampleAspectRatio: Rational { Rational(pointer.pointee.sample_aspect_ratio) }
+    /// The audio sample format (AVSampleFormat), for audio frames.
+    public var sampleFormat: Int32 { pointer.pointee.format }
     public var sampleCount: Int { Int(pointer.pointee.nb_samples) }
     public var sampleRate: Int { Int(pointer.pointee.sample_rate) }
     public var channelCount: Int { Int(pointer.pointee.ch_layout.nb_channels) }

@@ -1,2 +1,142 @@
-// ProvokeRender: executes a RenderPlan: decode -> filter -> encode -> mux, atomic output.
+// ProvokeRender: executes a RenderPlan, one output at a time: for each segment, decode the source
+// range (seeking to the keyframe before the in-point), pick the frame shown at each output frame
+// time, normalise it (rotate, scale, letterbox, yuv420p) in a filter graph, encode (libx264, AAC) and
+// mux into one MP4 that appears by atomic rename, with its JSON record beside it.
+// It never decides what goes where: that is the plan's job (ProvokeTimeline).
 import FFmpegKit
+import Foundation
+import ProvokeManifest
+import ProvokeTimeline
+
+/// Why an output could not be rendered. `isInputProblem` separates bad media (exit 1) from failures
+/// while rendering or writing (exit 3).
+public struct RenderError: Error, CustomStringConvertible {
+    public var output: String
+    public var message: String
+    public var isInputProblem: Bool
+    public var description: String { message }
+}
+
+/// Thrown when the cancellation check says stop (Ctrl-C); no partial file is left.
+public struct RenderCancelled: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String { "cancelled" }
+}
+
+/// Progress of one output, reported after every encoded frame.
+public struct RenderProgress: Sendable {
+    public var output: String
+    public var framesDone: Int
+    public var framesTotal: Int
+    public var fraction: Double { framesTotal == 0 ? 1 : Double(framesDone) / Double(framesTotal) }
+}
+
+/// What render wrote for one output.
+public struct RenderedOutput: Sendable {
+    public var mp4: URL
+    public var record: URL
+    public var plan: OutputPlan
+    public var sha256: String
+    public var renderRecord: RenderRecord
+}
+
+public struct Renderer {
+    public var progress: (RenderProgress) -> Void
+    public var isCancelled: () -> Bool
+    /// x264 settings; the defaults match the reference job (preset veryfast, CRF 23, high profile).
+    public var preset = "veryfast"
+    public var crf = 23
+
+    public init(progress: @escaping (RenderProgress) -> Void = { _ in }, isCancelled: @escaping () -> Bool = { false }) {
+        self.progress = progress
+        self.isCancelled = isCancelled
+    }
+
+    /// Renders one output into `directory` as `<output>.mp4` and `<output>.json`.
+    public func render(_ plan: OutputPlan, into directory: URL) throws -> RenderedOutput {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let mp4 = directory.appendingPathComponent("\(plan.output).mp4")
+        let recordURL = directory.appendingPathComponent("\(plan.output).json")
+        let format = plan.format
+
+        let file = try OutputFile(path: mp4.path, format: "mp4", tags: plan.tags,
+                                  // faststart: the index goes before the media, so browsers and phones
+                                  // play while downloading; use_metadata_tags keeps custom keys (audience).
+                                  muxerOptions: [("movflags", "+faststart+use_metadata_tags")])
+        var video = VideoEncoderSettings(width: format.width, height: format.height, frameRate: format.fps)
+        video.preset = preset
+        video.crf = crf
+        // An IDR frame wherever a segment starts (the segment sets pict_type I on its first frame), so
+        // segments can later be cached and joined by stream copy.
+        video.options = [("forced-idr", "1")]
+        let videoStream = try file.addVideo(video)
+        var audio = AudioEncoderSettings()
+        audio.sampleRate = format.sampleRate
+        audio.channels = format.channels
+        let audioStream = try file.addAudio(audio)
+        try file.start()
+
+        let sink = EncodeSink(file: file, videoStream: videoStream, audioStream: audioStream, format: format)
+        var done = 0
+        for segment in plan.segments {
+            switch segment.content {
+            case let .clip(clip):
+                let reader = ClipReader(clip: clip, frames: segment.frames, format: format, isCancelled: isCancelled)
+                do {
+                    try reader.run(into: sink) { n in
+                        done += n
+                        progress(RenderProgress(output: plan.output, framesDone: done, framesTotal: plan.frameCount))
+                    }
+                } catch let e as FFmpegError {
+                    throw RenderError(output: plan.output, message: "\(clip.file): \(e)", isInputProblem: e.file == clip.path)
+                }
+            }
+        }
+        try sink.finishAudio(totalSamples: plan.audioSampleCount)
+        try file.finish()
+
+        let sha = try sha256Hex(ofFileAt: mp4.path)
+        let record = RenderRecord(plan: plan, file: mp4.lastPathComponent, sha256: sha, renderedAt: Date())
+        try writeAtomically(try record.jsonData(), to: recordURL)
+        return RenderedOutput(mp4: mp4, record: recordURL, plan: plan, sha256: sha, renderRecord: record)
+    }
+}
+
+/// Writes `data` under a temporary name in the same folder, then renames it into place.
+func writeAtomically(_ data: Data, to url: URL) throws {
+    let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())")
+    try data.write(to: tmp)
+    if rename(tmp.path, url.path) != 0 {
+        let reason = String(cString: strerror(errno))
+        unlink(tmp.path)
+        throw RenderError(output: url.lastPathComponent, message: "\(url.path): cannot rename into place: \(reason)", isInputProblem: false)
+    }
+}
+
+extension RenderRecord {
+    init(plan: OutputPlan, file: String, sha256: String, renderedAt: Date) {
+        let fps = plan.format.fps
+        func seconds(_ frame: Int) -> Double { Double(frame) / Double(fps) }
+        let clips: [RenderRecord.Clip] = plan.segments.compactMap { segment in
+            guard case let .clip(c) = segment.content else { return nil }
+            return RenderRecord.Clip(clip: c.clip, source: c.source, file: c.file,
+                                     sourceIn: c.sourceIn.seconds, sourceOut: c.sourceOut.seconds,
+                                     outputStart: seconds(segment.frames.start), outputEnd: seconds(segment.frames.end),
+                                     outputStartFrame: segment.frames.start, outputEndFrame: segment.frames.end,
+                                     ideas: c.ideas)
+        }
+        let stamp = ISO8601DateFormatter().string(from: renderedAt)
+        self.init(project: plan.project, projectTitle: plan.projectTitle, output: plan.output, audience: plan.audience,
+                  title: plan.title, duration: seconds(plan.frameCount), frames: plan.frameCount, fps: fps,
+                  width: plan.format.width, height: plan.format.height, audioSamples: plan.audioSampleCount,
+                  sampleRate: plan.format.sampleRate, clips: clips,
+                  ideas: plan.ideas.map { RenderRecord.Idea(id: $0.id, text: $0.text) },
+                  file: file, sha256: sha256, renderedAt: stamp)
+    }
+
+    func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self) + Data("\n".utf8)
+    }
+}

@@ -1,0 +1,292 @@
+import FFmpegKit
+import Foundation
+import ProvokeTimeline
+
+/// Reads one clip segment from its source: seeks to the keyframe before the in-point, decodes
+/// forward, and hands the sink exactly `frames.count` normalised video frames and exactly the matching
+/// number of audio samples. Frame choice: output frame k shows the latest source frame whose time is
+/// at or before `in + k/fps` (1 ms tolerance, as manifest times have millisecond precision). So a
+/// 25 fps source repeats frames, a 60 fps source skips them, and the first frame is the one on screen
+/// at `in` whatever the keyframe spacing.
+final class ClipReader {
+    let clip: ClipContent
+    let frames: FrameRange
+    let format: OutputFormat
+    let isCancelled: () -> Bool
+    static let toleranceMicroseconds: Int64 = 1_000
+
+    init(clip: ClipContent, frames: FrameRange, format: OutputFormat, isCancelled: @escaping () -> Bool) {
+        self.clip = clip
+        self.frames = frames
+        self.format = format
+        self.isCancelled = isCancelled
+    }
+
+    /// Runs the segment; `advanced(n)` is called after n more frames went to the encoder.
+    func run(into sink: EncodeSink, advanced: (Int) -> Void) throws {
+        let input = try InputFile(path: clip.path)
+        guard let videoInfo = input.bestStream(.video) else {
+            throw FFmpegError(call: "av_find_best_stream", file: clip.path, reason: "no video stream")
+        }
+        let audioInfo = input.bestStream(.audio)
+        input.select(streams: Set([videoInfo.index] + (audioInfo.map { [$0.index] } ?? [])))
+
+        let origin = input.startMicroseconds  // what players show as 0
+        let inAbsolute = origin + clip.sourceIn.microseconds
+        // Seek a little before the in-point; the demuxer lands on the keyframe at or before it.
+        let seekTarget = rescale(inAbsolute, from: Rational(1, 1_000_000), to: videoInfo.timeBase) - 1
+        if (try? input.seek(stream: videoInfo.index, toKeyframeAtOrBefore: seekTarget)) == nil {
+            try input.seek(stream: videoInfo.index, toKeyframeAtOrBefore: videoInfo.startTime ?? 0)
+        }
+
+        let video = VideoPath(decoder: try Decoder(input, stream: videoInfo.index), info: videoInfo,
+                              clip: clip, frames: frames, format: format, origin: origin)
+        let audio = try audioInfo.map {
+            try AudioPath(decoder: try Decoder(input, stream: $0.index), info: $0,
+                          inAbsolute: inAbsolute, samples: format.samples(forFrames: frames.count), format: format)
+        }
+
+        let packet = Packet()
+        var reachedEnd = false
+        while !(video.isDone && (audio?.isDone ?? true)) {
+            if isCancelled() { throw RenderCancelled() }
+            switch try input.read(into: packet) {
+            case .endOfFile:
+                reachedEnd = true
+            case .packet:
+                if packet.streamIndex == videoInfo.index, !video.isDone {
+                    try video.decode(packet, sink: sink, advanced: advanced)
+                } else if let audio, packet.streamIndex == audio.info.index, !audio.isDone {
+                    try audio.decode(packet, sink: sink)
+                }
+            }
+            if reachedEnd { break }
+        }
+        if reachedEnd {
+            try video.finish(sink: sink, advanced: advanced)
+            try audio?.finish(sink: sink)
+        }
+        if audio == nil {
+            // A source without sound contributes silence of exactly the segment's length.
+            try sink.appendSilence(format.samples(forFrames: frames.count))
+        }
+    }
+}
+
+/// Decoding, frame choice and normalisation of a clip's video.
+private final class VideoPath {
+    let decoder: Decoder
+    let info: StreamInfo
+    let clip: ClipContent
+    let frames: FrameRange
+    let format: OutputFormat
+    let origin: Int64
+    /// The next output frame of the segment to produce (0..<frames.count).
+    var next = 0
+    /// The latest decoded frame at or before the next output frame's time.
+    var held: Frame?
+    var graph: NormaliseGraph?
+    let decoded = Frame()
+
+    init(decoder: Decoder, info: StreamInfo, clip: ClipContent, frames: FrameRange, format: OutputFormat, origin: Int64) {
+        self.decoder = decoder
+        self.info = info
+        self.clip = clip
+        self.frames = frames
+        self.format = format
+        self.origin = origin
+    }
+
+    var isDone: Bool { next >= frames.count }
+
+    func decode(_ packet: Packet, sink: EncodeSink, advanced: (Int) -> Void) throws {
+        try decoder.send(packet)
+        try drain(sink: sink, advanced: advanced)
+    }
+
+    func finish(sink: EncodeSink, advanced: (Int) -> Void) throws {
+        try decoder.send(nil)
+        try drain(sink: sink, advanced: advanced)
+        // The source ran out. Up to two frames of rounding at the very end are filled by holding the
+        // last picture; more than that means the file is shorter than its header says.
+        let missing = frames.count - next
+        if missing > 2 || held == nil {
+            let at = SourceTimeText.seconds(clip.sourceIn.microseconds + Int64(next) * 1_000_000 / Int64(format.fps))
+            throw FFmpegError(call: "av_read_frame", file: clip.path,
+                              reason: "the video ends at \(at), before the clip's out point \(clip.sourceOut) (the file may be truncated)")
+        }
+        while !isDone, let held { try emit(held, sink: sink, advanced: advanced) }
+    }
+
+    private func drain(sink: EncodeSink, advanced: (Int) -> Void) throws {
+        while !isDone {
+            switch try decoder.receive(into: decoded) {
+            case .needsInput, .endOfStream: return
+            case .frame:
+                try take(decoded, sink: sink, advanced: advanced)
+            }
+        }
+    }
+
+    /// Is the frame at `pts` (stream time base) later than output frame `k`'s time (+ tolerance)?
+    private func isAfterOutputFrame(_ pts: Int64, _ k: Int) -> Bool {
+        // pts·tb ≤ (origin + in + tol)/1e6 + k/fps, compared exactly in integers.
+        let tb = info.timeBase
+        let lhs = Int128(pts) * Int128(tb.num) * Int128(format.fps) * 1_000_000
+        let rhs = (Int128(origin + clip.sourceIn.microseconds + ClipReader.toleranceMicroseconds) * Int128(format.fps)
+                   + Int128(k) * 1_000_000) * Int128(tb.den)
+        return lhs > rhs
+    }
+
+    private func take(_ frame: Frame, sink: EncodeSink, advanced: (Int) -> Void) throws {
+        guard let pts = frame.bestEffortTimestamp else { return }
+        // Every output frame whose time comes before this new frame shows the frame held so far
+        // (or, if the source starts late, this one).
+        while !isDone && isAfterOutputFrame(pts, next) {
+            try emit(held ?? frame, sink: sink, advanced: advanced)
+        }
+        held = try frame.clone()
+        frame.unref()
+    }
+
+    private func emit(_ frame: Frame, sink: EncodeSink, advanced: (Int) -> Void) throws {
+        if graph == nil {
+            graph = try NormaliseGraph(first: frame, rotation: info.rotation, format: format)
+        }
+        let outFrame = try graph!.normalise(frame, pts: Int64(frames.start + next))
+        try sink.encodeVideo(outFrame, keyframe: next == 0)
+        next += 1
+        advanced(1)
+    }
+}
+
+/// buffer → [transpose/flip] → scale → pad → format=yuv420p → setsar=1 → buffersink, built for the
+/// first frame's size and pixel format. Every option is set on its node (no graph strings).
+private final class NormaliseGraph {
+    let graph = FilterGraph()
+    let source: FilterGraph.Node
+    let sink: FilterGraph.Node
+    let out = Frame()
+
+    init(first: Frame, rotation: Int, format: OutputFormat) throws {
+        source = try graph.videoSource(width: first.width, height: first.height, pixelFormat: first.pixelFormat,
+                                       timeBase: Rational(1, Int32(format.fps)), sampleAspectRatio: first.sampleAspectRatio)
+        var chain = [source]
+        // Display matrix rotation is counter-clockwise degrees; players turn the picture upright.
+        switch rotation {
+        case 90: chain.append(try graph.add("transpose", [("dir", "cclock")]))
+        case 270: chain.append(try graph.add("transpose", [("dir", "clock")]))
+        case 180:
+            chain.append(try graph.add("hflip"))
+            chain.append(try graph.add("vflip"))
+        default: break
+        }
+        let sar = first.sampleAspectRatio
+        let box = Letterbox.fit(sourceWidth: first.width, sourceHeight: first.height,
+                                sarNum: Int(sar.num), sarDen: Int(sar.den), rotation: rotation,
+                                into: format.width, format.height)
+        chain.append(try graph.add("scale", [("w", String(box.width)), ("h", String(box.height)), ("flags", "bicubic")]))
+        chain.append(try graph.add("pad", [("w", String(format.width)), ("h", String(format.height)),
+                                           ("x", String(box.x)), ("y", String(box.y)), ("color", "black")]))
+        chain.append(try graph.add("format", [("pix_fmts", "yuv420p")]))
+        chain.append(try graph.add("setsar", [("sar", "1")]))
+        sink = try graph.videoSink()
+        chain.append(sink)
+        try graph.chain(chain)
+        try graph.configure()
+    }
+
+    func normalise(_ frame: Frame, pts: Int64) throws -> Frame {
+        frame.pts = pts
+        try graph.push(frame, into: source)
+        switch try graph.pull(from: sink, into: out) {
+        case .frame: return out
+        case .needsInput, .endOfStream:
+            throw FFmpegError(call: "av_buffersink_get_frame", reason: "the normalising filter graph held back a frame")
+        }
+    }
+}
+
+/// Decoding and resampling of a clip's audio, trimmed to exactly the segment's samples.
+private final class AudioPath {
+    let decoder: Decoder
+    let info: StreamInfo
+    let inAbsolute: Int64
+    let samples: Int
+    let format: OutputFormat
+    var resampler: Resampler?
+    let fifo: AudioFifo
+    /// Samples still to drop from the front (decoded audio before the in-point).
+    var toDrop = 0
+    var delivered = 0
+    let decoded = Frame()
+
+    init(decoder: Decoder, info: StreamInfo, inAbsolute: Int64, samples: Int, format: OutputFormat) throws {
+        self.decoder = decoder
+        self.info = info
+        self.inAbsolute = inAbsolute
+        self.samples = samples
+        self.format = format
+        self.fifo = AudioFifo(channels: format.channels)
+    }
+
+    var isDone: Bool { delivered >= samples }
+
+    func decode(_ packet: Packet, sink: EncodeSink) throws {
+        try decoder.send(packet)
+        try drain(sink: sink)
+    }
+
+    func finish(sink: EncodeSink) throws {
+        try decoder.send(nil)
+        try drain(sink: sink)
+        if let resampler { try resampler.convert(nil, into: fifo); try deliver(sink: sink) }
+        // Sound shorter than the picture (or none left): silence to the segment's end.
+        if !isDone {
+            try sink.appendSilence(samples - delivered)
+            delivered = samples
+        }
+    }
+
+    private func drain(sink: EncodeSink) throws {
+        while !isDone {
+            switch try decoder.receive(into: decoded) {
+            case .needsInput, .endOfStream: return
+            case .frame:
+                if resampler == nil {
+                    guard let pts = decoded.bestEffortTimestamp else { continue }
+                    resampler = try Resampler(inputRate: decoded.sampleRate, inputChannels: decoded.channelCount,
+                                              inputFormat: decoded.sampleFormat, outputRate: format.sampleRate,
+                                              outputChannels: format.channels)
+                    // Output samples between the first decoded sample and the in-point. Negative: the
+                    // sound starts after the in-point, so the gap is silence.
+                    let firstUs = rescale(pts, from: info.timeBase, to: Rational(1, 1_000_000))
+                    let gap = Int((Int128(inAbsolute - firstUs) * Int128(format.sampleRate) / 1_000_000))
+                    if gap >= 0 { toDrop = gap } else { try fifo.writeSilence(-gap) }
+                }
+                try resampler!.convert(decoded, into: fifo)
+                decoded.unref()
+                try deliver(sink: sink)
+            }
+        }
+    }
+
+    private func deliver(sink: EncodeSink) throws {
+        if toDrop > 0 {
+            let n = min(toDrop, fifo.count)
+            try fifo.drop(n)
+            toDrop -= n
+        }
+        let n = min(fifo.count, samples - delivered)
+        if toDrop == 0 && n > 0 {
+            try sink.appendAudio(from: fifo, count: n)
+            delivered += n
+        }
+    }
+}
+
+enum SourceTimeText {
+    static func seconds(_ us: Int64) -> String {
+        String(format: "%02lld:%02lld:%06.3f", us / 3_600_000_000, (us / 60_000_000) % 60, Double(us % 60_000_000) / 1e6)
+    }
+}
