@@ -46,6 +46,21 @@ final class ClipReader {
                           inAbsolute: inAbsolute, samples: format.samples(forFrames: frames.count), format: format)
         }
 
+        do {
+            try decodeLoop(input: input, video: video, audio: audio, videoIndex: videoInfo.index, sink: sink, advanced: advanced)
+        } catch let e as FFmpegError where e.isInvalidData && e.call != "av_read_frame" {
+            let at = SourceTimeText.seconds(clip.sourceIn.microseconds + Int64(video.next) * 1_000_000 / Int64(format.fps))
+            throw FFmpegError(call: e.call, file: clip.path,
+                              reason: "cannot be decoded at about \(at): \(e.reason) (the file may be damaged or truncated)")
+        }
+        if audio == nil {
+            // A source without sound contributes silence of exactly the segment's length.
+            try sink.appendSilence(format.samples(forFrames: frames.count))
+        }
+    }
+
+    private func decodeLoop(input: InputFile, video: VideoPath, audio: AudioPath?, videoIndex: Int,
+                            sink: EncodeSink, advanced: (Int) -> Void) throws {
         let packet = Packet()
         var reachedEnd = false
         while !(video.isDone && (audio?.isDone ?? true)) {
@@ -54,7 +69,7 @@ final class ClipReader {
             case .endOfFile:
                 reachedEnd = true
             case .packet:
-                if packet.streamIndex == videoInfo.index, !video.isDone {
+                if packet.streamIndex == videoIndex, !video.isDone {
                     try video.decode(packet, sink: sink, advanced: advanced)
                 } else if let audio, packet.streamIndex == audio.info.index, !audio.isDone {
                     try audio.decode(packet, sink: sink)
@@ -66,15 +81,11 @@ final class ClipReader {
             try video.finish(sink: sink, advanced: advanced)
             try audio?.finish(sink: sink)
         }
-        if audio == nil {
-            // A source without sound contributes silence of exactly the segment's length.
-            try sink.appendSilence(format.samples(forFrames: frames.count))
-        }
     }
 }
 
 /// Decoding, frame choice and normalisation of a clip's video.
-private final class VideoPath {
+final class VideoPath {
     let decoder: Decoder
     let info: StreamInfo
     let clip: ClipContent
@@ -113,7 +124,7 @@ private final class VideoPath {
         if missing > 2 || held == nil {
             let at = SourceTimeText.seconds(clip.sourceIn.microseconds + Int64(next) * 1_000_000 / Int64(format.fps))
             throw FFmpegError(call: "av_read_frame", file: clip.path,
-                              reason: "the video ends at \(at), before the clip's out point \(clip.sourceOut) (the file may be truncated)")
+                              reason: "the video ends at \(at), before the clip's out point \(clip.sourceOut) (the file may be damaged or truncated)")
         }
         while !isDone, let held { try emit(held, sink: sink, advanced: advanced) }
     }
@@ -162,7 +173,7 @@ private final class VideoPath {
 
 /// buffer → [transpose/flip] → scale → pad → format=yuv420p → setsar=1 → buffersink, built for the
 /// first frame's size and pixel format. Every option is set on its node (no graph strings).
-private final class NormaliseGraph {
+final class NormaliseGraph {
     let graph = FilterGraph()
     let source: FilterGraph.Node
     let sink: FilterGraph.Node
@@ -208,7 +219,7 @@ private final class NormaliseGraph {
 }
 
 /// Decoding and resampling of a clip's audio, trimmed to exactly the segment's samples.
-private final class AudioPath {
+final class AudioPath {
     let decoder: Decoder
     let info: StreamInfo
     let inAbsolute: Int64

@@ -87,8 +87,11 @@ public struct Renderer {
                         done += n
                         progress(RenderProgress(output: plan.output, framesDone: done, framesTotal: plan.frameCount))
                     }
+                } catch let e as FFmpegError where e.file == clip.path {
+                    // A problem of the source recording: bad input, named by the path the producer wrote.
+                    throw RenderError(output: plan.output, message: "\(clip.file): \(e.reason) (\(e.call))", isInputProblem: true)
                 } catch let e as FFmpegError {
-                    throw RenderError(output: plan.output, message: "\(clip.file): \(e)", isInputProblem: e.file == clip.path)
+                    throw RenderError(output: plan.output, message: "\(mp4.path): \(e.reason) (\(e.call))", isInputProblem: false)
                 }
             }
         }
