@@ -1,0 +1,480 @@
+// Manifest format 1: gives the positioned JSON tree its meaning and checks every rule that needs no media.
+//
+// Decoding never stops at the first problem: each reader records a diagnostic and returns nil, and the drafts
+// below hold whatever was readable, so that cross-references (clip.source → sources, sequence → clips) are
+// still checked around a broken value. Only a draft without errors becomes a Project (ManifestLoader).
+//
+// Adding a key to the format: one entry in `ManifestKeys`, one field in the draft, one line in its `decode…`.
+
+import Foundation
+
+// MARK: - The keys each object may have
+
+struct ManifestKey {
+    var name: String
+    var isRequired: Bool
+    static func required(_ name: String) -> ManifestKey { ManifestKey(name: name, isRequired: true) }
+    static func optional(_ name: String) -> ManifestKey { ManifestKey(name: name, isRequired: false) }
+}
+
+enum ManifestKeys {
+    static let root: [ManifestKey] = [
+        .required("provoke"), .required("project"), .required("sources"), .optional("ideas"), .required("clips"),
+        .required("outputs"),
+    ]
+    static let project: [ManifestKey] = [.required("id"), .required("title"), .optional("event")]
+    static let source: [ManifestKey] = [.required("id"), .required("file")]
+    static let idea: [ManifestKey] = [.required("id"), .required("text")]
+    static let clip: [ManifestKey] = [
+        .required("id"), .required("source"), .required("in"), .required("out"), .optional("ideas"),
+    ]
+    static let output: [ManifestKey] = [.required("id"), .required("audience"), .required("title"), .required("sequence")]
+    /// The object form of a `sequence` entry; issue 5 adds `transition`.
+    static let sequenceItem: [ManifestKey] = [.required("item")]
+}
+
+// MARK: - Drafts: what was readable, with where it was
+
+struct Located<Value> {
+    var value: Value
+    var path: JSONPath
+    var position: TextPosition
+}
+
+struct ProjectDraft {
+    var id: Located<String>?
+    var title: String?
+    var event: String?
+}
+
+struct SourceDraft {
+    var path: JSONPath
+    var id: Located<String>?
+    var file: Located<String>?
+}
+
+struct IdeaDraft {
+    var path: JSONPath
+    var id: Located<String>?
+    var text: String?
+}
+
+struct ClipDraft {
+    var path: JSONPath
+    var id: Located<String>?
+    var source: Located<String>?
+    var `in`: Located<SourceTime>?
+    var out: Located<SourceTime>?
+    /// Nil when the list itself is malformed (absent means empty).
+    var ideas: [Located<String>]?
+}
+
+struct OutputDraft {
+    var path: JSONPath
+    var id: Located<String>?
+    var audience: Audience?
+    var title: String?
+    var sequence: [Located<String>]?
+}
+
+struct ManifestDraft {
+    var project: ProjectDraft?
+    var sources: [SourceDraft] = []
+    var ideas: [IdeaDraft] = []
+    var clips: [ClipDraft] = []
+    var outputs: [OutputDraft] = []
+    /// Lists that are missing, not arrays, or have an element that is not an object: the ids declared there
+    /// are unknown, so a reference into them cannot be called dangling.
+    var unreadableLists: Set<String> = []
+}
+
+/// An object's members by key, after unknown and missing keys have been reported.
+struct ObjectFields {
+    var path: JSONPath
+    var position: TextPosition
+    var members: [String: JSONNode]
+    subscript(key: String) -> JSONNode? { members[key] }
+}
+
+// MARK: - Decoder
+
+struct ManifestDecoder {
+    static let formatVersion = 1
+    /// Ids name output files (`<output-id>.mp4`) and cache entries: lowercase ASCII, digits and '-', not
+    /// starting with '-' (a command would read it as an option), and short enough for any file system.
+    static let maximumIDLength = 100
+
+    let file: String
+    let baseURL: URL
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(file: String, baseURL: URL) {
+        self.file = file
+        self.baseURL = baseURL
+    }
+
+    var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    mutating func report(_ path: JSONPath, _ position: TextPosition, _ message: String) {
+        record(.error, path, position, message)
+    }
+
+    mutating func warn(_ path: JSONPath, _ position: TextPosition, _ message: String) {
+        record(.warning, path, position, message)
+    }
+
+    private mutating func record(_ severity: Diagnostic.Severity, _ path: JSONPath, _ position: TextPosition,
+                                 _ message: String) {
+        diagnostics.append(Diagnostic(file: file, path: path.description, line: position.line,
+                                      column: position.column, severity: severity, message: message))
+    }
+
+    // MARK: Document
+
+    /// Reads the whole document; nil when nothing sensible can be read (the root is not an object, or the
+    /// manifest is for a newer format).
+    mutating func decode(_ document: JSONDocument) -> ManifestDraft? {
+        let root = document.root
+        guard case .object(let rootMembers) = root.value else {
+            report(.root, root.position, "expected a manifest object {\"provoke\": 1, …}, found \(root.foundDescription)")
+            return nil
+        }
+        // The version decides how to read everything else, so a newer manifest gets this one error, not a
+        // list of "unknown key" errors for features this program has never heard of.
+        if let version = rootMembers.first(where: { $0.key == "provoke" })?.value, !checkVersion(version) {
+            return nil
+        }
+        for duplicate in document.duplicateKeys {
+            report(duplicate.objectPath + duplicate.key, duplicate.position,
+                   "duplicate key \(quoted(duplicate.key)) (first at line \(duplicate.firstPosition.line)); "
+                   + "expected each key once per object")
+        }
+        guard let fields = fields(of: root, at: .root, keys: ManifestKeys.root, noun: "a manifest") else { return nil }
+
+        var draft = ManifestDraft()
+        if let project = fields["project"] { draft.project = decodeProject(project, at: JSONPath.root + "project") }
+        draft.sources = list(fields, "sources", noun: "sources", unreadable: &draft.unreadableLists) { $0.decodeSource($1, at: $2) }
+        draft.ideas = list(fields, "ideas", noun: "ideas", unreadable: &draft.unreadableLists) { $0.decodeIdea($1, at: $2) }
+        draft.clips = list(fields, "clips", noun: "clips", unreadable: &draft.unreadableLists) { $0.decodeClip($1, at: $2) }
+        draft.outputs = list(fields, "outputs", noun: "outputs", unreadable: &draft.unreadableLists) { $0.decodeOutput($1, at: $2) }
+        if let outputs = fields["outputs"], case .array(let items) = outputs.value, items.isEmpty {
+            report(JSONPath.root + "outputs", outputs.position, "expected at least one output, found an empty array")
+        }
+
+        checkReferences(draft)
+        return draft
+    }
+
+    /// False when the manifest is for a newer format (reading on would only produce noise).
+    private mutating func checkVersion(_ node: JSONNode) -> Bool {
+        let path = JSONPath.root + "provoke"
+        let current = ManifestDecoder.formatVersion
+        guard case .number(let literal) = node.value,
+              let decimal = DecimalLiteral(literal), case .value(let version) = decimal.scaled(byPowerOfTen: 0),
+              version >= 1
+        else {
+            report(path, node.position, "expected the format version \(current), found \(node.foundDescription)")
+            return true
+        }
+        if version > current {
+            report(path, node.position, "this manifest needs provoke format \(version); this program reads \(current)")
+            return false
+        }
+        return true
+    }
+
+    // MARK: Objects
+
+    private mutating func decodeProject(_ node: JSONNode, at path: JSONPath) -> ProjectDraft? {
+        guard let fields = fields(of: node, at: path, keys: ManifestKeys.project, noun: "the project") else {
+            return nil
+        }
+        return ProjectDraft(id: id(fields, "id"), title: text(fields, "title"), event: text(fields, "event"))
+    }
+
+    private mutating func decodeSource(_ node: JSONNode, at path: JSONPath) -> SourceDraft? {
+        guard let fields = fields(of: node, at: path, keys: ManifestKeys.source, noun: "a source") else { return nil }
+        return SourceDraft(path: path, id: id(fields, "id"), file: located(fields, "file", nonEmpty: true))
+    }
+
+    private mutating func decodeIdea(_ node: JSONNode, at path: JSONPath) -> IdeaDraft? {
+        guard let fields = fields(of: node, at: path, keys: ManifestKeys.idea, noun: "an idea") else { return nil }
+        return IdeaDraft(path: path, id: id(fields, "id"), text: text(fields, "text"))
+    }
+
+    private mutating func decodeClip(_ node: JSONNode, at path: JSONPath) -> ClipDraft? {
+        guard let fields = fields(of: node, at: path, keys: ManifestKeys.clip, noun: "a clip") else { return nil }
+        var ideas: [Located<String>]? = []
+        if let list = fields["ideas"] {
+            ideas = array(list, at: path + "ideas", noun: "a list of idea ids")?.enumerated().compactMap {
+                located($1, at: path + "ideas" + $0, nonEmpty: false)
+            }
+        }
+        return ClipDraft(path: path, id: id(fields, "id"), source: located(fields, "source", nonEmpty: false),
+                         in: time(fields, "in"), out: time(fields, "out"), ideas: ideas)
+    }
+
+    private mutating func decodeOutput(_ node: JSONNode, at path: JSONPath) -> OutputDraft? {
+        guard let fields = fields(of: node, at: path, keys: ManifestKeys.output, noun: "an output") else {
+            return nil
+        }
+        var sequence: [Located<String>]?
+        if let list = fields["sequence"], let items = array(list, at: path + "sequence", noun: "a list of clip ids") {
+            if items.isEmpty {
+                report(path + "sequence", list.position, "expected at least one clip id, found an empty array")
+            }
+            sequence = items.enumerated().compactMap { sequenceItem($1, at: path + "sequence" + $0) }
+        }
+        return OutputDraft(path: path, id: id(fields, "id"), audience: audience(fields, "audience"),
+                           title: text(fields, "title"), sequence: sequence)
+    }
+
+    /// `"opening"` or `{"item": "opening"}`.
+    private mutating func sequenceItem(_ node: JSONNode, at path: JSONPath) -> Located<String>? {
+        switch node.value {
+        case .string(let id):
+            return Located(value: id, path: path, position: node.position)
+        case .object:
+            guard let fields = fields(of: node, at: path, keys: ManifestKeys.sequenceItem, noun: "a sequence item")
+            else { return nil }
+            return located(fields, "item", nonEmpty: false)
+        default:
+            report(path, node.position,
+                   "expected a clip id or an object {\"item\": \"clip-id\"}, found \(node.foundDescription)")
+            return nil
+        }
+    }
+
+    // MARK: Cross-references
+
+    private mutating func checkReferences(_ draft: ManifestDraft) {
+        let unreadable = draft.unreadableLists
+        let sources = register(draft.sources.map(\.id), kind: "source", complete: !unreadable.contains("sources"))
+        let ideas = register(draft.ideas.map(\.id), kind: "idea", complete: !unreadable.contains("ideas"))
+        let clips = register(draft.clips.map(\.id), kind: "clip", complete: !unreadable.contains("clips"))
+        _ = register(draft.outputs.map(\.id), kind: "output", complete: true)
+
+        var usedSources = Set<String>(), usedClips = Set<String>()
+        for clip in draft.clips {
+            if let source = clip.source {
+                resolve(source, in: sources, kind: "source")
+                usedSources.insert(source.value)
+            }
+            for idea in clip.ideas ?? [] { resolve(idea, in: ideas, kind: "idea") }
+            if let start = clip.in, let end = clip.out, end.value <= start.value {
+                report(end.path, end.position,
+                       "expected out after in (\(clockText(start.value))), found \(clockText(end.value))")
+            }
+        }
+        for output in draft.outputs {
+            for item in output.sequence ?? [] {
+                resolve(item, in: clips, kind: "clip")
+                usedClips.insert(item.value)
+            }
+        }
+
+        // Only on an otherwise sound manifest: a broken list or a mistyped reference would make what it meant
+        // to name look unused, which is noise next to the real error.
+        guard !hasErrors else { return }
+        for source in draft.sources {
+            if let id = source.id, !usedSources.contains(id.value) {
+                warn(id.path, id.position, "source \(quoted(id.value)) is not used by any clip")
+            }
+        }
+        for clip in draft.clips {
+            if let id = clip.id, !usedClips.contains(id.value) {
+                warn(id.path, id.position, "clip \(quoted(id.value)) is not in any output's sequence")
+            }
+        }
+    }
+
+    /// The ids of one kind in order, reporting repeats; nil when some declaration could not be read (then no
+    /// reference to this kind is called dangling). A malformed id still counts as declared, so a reference to
+    /// it is not reported a second time.
+    private mutating func register(_ ids: [Located<String>?], kind: String, complete: Bool) -> [String]? {
+        var first: [String: Located<String>] = [:]
+        var order: [String] = []
+        for case let id? in ids {
+            if let earlier = first[id.value] {
+                report(id.path, id.position,
+                       "duplicate \(kind) id \(quoted(id.value)) (first at line \(earlier.position.line))")
+            } else {
+                first[id.value] = id
+                order.append(id.value)
+            }
+        }
+        return complete && !ids.contains(where: { $0 == nil }) ? order : nil
+    }
+
+    private mutating func resolve(_ reference: Located<String>, in known: [String]?, kind: String) {
+        guard let known, !known.contains(reference.value) else { return }
+        var message = "unknown \(kind) \(quoted(reference.value)); "
+        if let suggestion = closestMatch(to: reference.value, in: known) {
+            message += "did you mean \(quoted(suggestion))? "
+        }
+        if known.isEmpty {
+            message += "no \(kind)s are defined"
+        } else {
+            let shown = known.prefix(20).joined(separator: ", ")
+            message += "known \(kind)s: \(shown)" + (known.count > 20 ? ", … (\(known.count - 20) more)" : "")
+        }
+        report(reference.path, reference.position, message)
+    }
+
+    // MARK: Readers (each reports its own problem and returns nil)
+
+    /// The members of an object with exactly the allowed keys: reports unknown keys (at the key) and missing
+    /// required ones (at the object's '{').
+    mutating func fields(of node: JSONNode, at path: JSONPath, keys: [ManifestKey], noun: String) -> ObjectFields? {
+        let allowed = keys.map(\.name)
+        guard case .object(let members) = node.value else {
+            report(path, node.position, "expected \(noun) (an object with keys \(allowed.joined(separator: ", "))), "
+                + "found \(node.foundDescription)")
+            return nil
+        }
+        var byKey: [String: JSONNode] = [:]
+        for member in members {
+            guard allowed.contains(member.key) else {
+                let place = path.components.isEmpty ? "at the top level" : "in \(path)"
+                var message = "unknown key \(quoted(member.key)) \(place); "
+                if let suggestion = closestMatch(to: member.key, in: allowed) {
+                    message += "did you mean \(quoted(suggestion))? "
+                }
+                report(path, member.keyPosition, message + "allowed: \(allowed.joined(separator: ", "))")
+                continue
+            }
+            byKey[member.key] = member.value
+        }
+        let required = keys.filter(\.isRequired).map(\.name)
+        for key in required where byKey[key] == nil {
+            report(path, node.position, "missing key \(quoted(key)); required: \(required.joined(separator: ", "))")
+        }
+        return ObjectFields(path: path, position: node.position, members: byKey)
+    }
+
+    private mutating func array(_ node: JSONNode, at path: JSONPath, noun: String) -> [JSONNode]? {
+        guard case .array(let items) = node.value else {
+            report(path, node.position, "expected \(noun) (an array), found \(node.foundDescription)")
+            return nil
+        }
+        return items
+    }
+
+    /// Decodes each element of an array-valued key; elements that are not readable are left out, and the
+    /// key is then added to `unreadable`. An absent key is an empty list (a missing required one is reported
+    /// by `fields`, and marked unreadable).
+    private mutating func list<Draft>(_ fields: ObjectFields, _ key: String, noun: String, unreadable: inout Set<String>,
+                                      decode: (inout ManifestDecoder, JSONNode, JSONPath) -> Draft?) -> [Draft] {
+        guard let node = fields[key] else {
+            if ManifestKeys.root.contains(where: { $0.name == key && $0.isRequired }) { unreadable.insert(key) }
+            return []
+        }
+        guard let items = array(node, at: fields.path + key, noun: "a list of \(noun)") else {
+            unreadable.insert(key)
+            return []
+        }
+        var drafts: [Draft] = []
+        for (index, item) in items.enumerated() {
+            if let draft = decode(&self, item, fields.path + key + index) {
+                drafts.append(draft)
+            } else {
+                unreadable.insert(key)
+            }
+        }
+        return drafts
+    }
+
+    private mutating func located(_ fields: ObjectFields, _ key: String, nonEmpty: Bool) -> Located<String>? {
+        guard let node = fields[key] else { return nil }
+        return located(node, at: fields.path + key, nonEmpty: nonEmpty)
+    }
+
+    private mutating func located(_ node: JSONNode, at path: JSONPath, nonEmpty: Bool) -> Located<String>? {
+        guard case .string(let value) = node.value else {
+            report(path, node.position, "expected a string, found \(node.foundDescription)")
+            return nil
+        }
+        if nonEmpty && value.allSatisfy(\.isWhitespace) {
+            report(path, node.position, "expected a non-empty string, found \(node.foundDescription)")
+            return nil
+        }
+        return Located(value: value, path: path, position: node.position)
+    }
+
+    /// Human text (titles, idea text): a non-empty string.
+    private mutating func text(_ fields: ObjectFields, _ key: String) -> String? {
+        located(fields, key, nonEmpty: true)?.value
+    }
+
+    /// An id. Returned even when malformed (after reporting it), so references to it are not reported twice.
+    private mutating func id(_ fields: ObjectFields, _ key: String) -> Located<String>? {
+        guard let id = located(fields, key, nonEmpty: false) else { return nil }
+        if let problem = ManifestDecoder.idProblem(id.value) {
+            var message = "expected \(problem), found \(quoted(id.value))"
+            let suggestion = ManifestDecoder.suggestedID(for: id.value)
+            if suggestion != id.value, ManifestDecoder.idProblem(suggestion) == nil {
+                message += "; did you mean \(quoted(suggestion))?"
+            }
+            report(id.path, id.position, message)
+        }
+        return id
+    }
+
+    static func idProblem(_ id: String) -> String? {
+        let rule = "an id of lowercase letters a-z, digits and '-', not starting with '-'"
+        if id.isEmpty || id.hasPrefix("-") { return rule }
+        if !id.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) {
+            return rule
+        }
+        if id.count > maximumIDLength { return "an id of at most \(maximumIDLength) characters" }
+        return nil
+    }
+
+    private static func suggestedID(for id: String) -> String {
+        let words = id.lowercased().split { $0 == " " || $0 == "_" || $0 == "-" }
+        return words.joined(separator: "-")
+    }
+
+    private mutating func time(_ fields: ObjectFields, _ key: String) -> Located<SourceTime>? {
+        guard let node = fields[key] else { return nil }
+        let path = fields.path + key
+        do {
+            let microseconds: Int64
+            switch node.value {
+            case .number(let literal): microseconds = try TimeLiteral.microseconds(fromSeconds: literal)
+            case .string(let text): microseconds = try TimeLiteral.microseconds(fromClock: text)
+            default:
+                report(path, node.position, "expected \(TimeLiteral.expectation), found \(node.foundDescription)")
+                return nil
+            }
+            guard microseconds >= 0 else {
+                report(path, node.position, "expected a time of 0 or later, found \(node.foundDescription)")
+                return nil
+            }
+            return Located(value: SourceTime(microseconds: microseconds), path: path, position: node.position)
+        } catch {
+            report(path, node.position, error.message)
+            return nil
+        }
+    }
+
+    private mutating func audience(_ fields: ObjectFields, _ key: String) -> Audience? {
+        guard let name = located(fields, key, nonEmpty: false) else { return nil }
+        if let audience = Audience(rawValue: name.value) { return audience }
+        let names = Audience.allCases.map(\.rawValue)
+        var message = "expected one of \(names.joined(separator: ", ")), found \(quoted(name.value))"
+        if let suggestion = closestMatch(to: name.value, in: names) { message += "; did you mean \(quoted(suggestion))?" }
+        report(name.path, name.position, message)
+        return nil
+    }
+}
+
+/// `HH:MM:SS.mmm`, or with six fraction digits when the time is not a whole millisecond (so two different
+/// times in one message never print the same).
+func clockText(_ time: SourceTime) -> String {
+    let micros = time.microseconds
+    guard micros % 1000 != 0 else { return time.description }
+    let seconds = micros / 1_000_000
+    return String(format: "%02lld:%02lld:%02lld.%06lld", seconds / 3600, seconds / 60 % 60, seconds % 60,
+                  micros % 1_000_000)
+}

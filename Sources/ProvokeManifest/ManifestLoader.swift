@@ -1,0 +1,146 @@
+// The first stage of the pipeline: manifest file → validated Project, or every reason it is not one.
+//
+//   bytes ──JSONParser──▶ positioned tree ──ManifestDecoder──▶ drafts + diagnostics ──media checks──▶ Project?
+//
+// This module owns reading and validating the manifest. It must not import FFmpeg or render anything: media
+// are looked at only through the injected SourceProbe, and without one the media checks are skipped.
+
+import Foundation
+
+public enum ManifestLoader {
+    /// The manifest format this program reads (the root's `"provoke"` value).
+    public static let formatVersion = ManifestDecoder.formatVersion
+
+    /// Reads and validates the manifest at `url`. With a probe, also checks that every source file exists, is
+    /// media with a video stream, and is long enough for the clips cut from it; with nil, skips those checks
+    /// (planning needs no media).
+    public static func load(_ url: URL, probe: (any SourceProbe)?) -> ManifestResult {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            let reason = FileManager.default.fileExists(atPath: url.path)
+                ? "cannot read the manifest: \(error.localizedDescription)"
+                : "file not found: \(absolute(url).path)"
+            return ManifestResult(project: nil, diagnostics: [Diagnostic(
+                file: displayPath(url), path: "", line: 0, column: 0, severity: .error, message: reason)])
+        }
+        return load(data: data, url: url, probe: probe)
+    }
+
+    /// Validates manifest bytes as if read from `url`: `url` names the file in diagnostics and its folder is
+    /// where relative source paths are resolved.
+    public static func load(data: Data, url: URL, probe: (any SourceProbe)?) -> ManifestResult {
+        let file = displayPath(url)
+        let manifestURL = absolute(url)
+        let document: JSONDocument
+        do {
+            document = try JSONParser.parse(data)
+        } catch {
+            return ManifestResult(project: nil, diagnostics: [Diagnostic(
+                file: file, path: error.path.description, line: error.position.line, column: error.position.column,
+                severity: .error, message: error.message)])
+        }
+
+        var decoder = ManifestDecoder(file: file, baseURL: manifestURL.deletingLastPathComponent())
+        let draft = decoder.decode(document)
+        if let draft, let probe { decoder.checkMedia(draft, probe: probe) }
+        let project = decoder.hasErrors ? nil : draft.flatMap { decoder.project($0, manifestURL: manifestURL) }
+
+        // Document order: a producer fixes a manifest top to bottom. Ties keep the order found.
+        let diagnostics = decoder.diagnostics.enumerated().sorted {
+            ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset)
+        }.map(\.element)
+        return ManifestResult(project: project, diagnostics: diagnostics)
+    }
+
+    /// A source's `file` resolved against the manifest's folder; absolute paths stay as they are. `..` is
+    /// allowed (media often live beside the project folder); `~` is not expanded.
+    public static func resolve(_ file: String, against folder: URL) -> URL {
+        let url = file.hasPrefix("/") ? URL(fileURLWithPath: file) : folder.appendingPathComponent(file)
+        return url.standardizedFileURL
+    }
+
+    /// The path as the caller gave it (relative stays relative), for messages.
+    static func displayPath(_ url: URL) -> String {
+        url.isFileURL ? url.relativePath : url.absoluteString
+    }
+
+    static func absolute(_ url: URL) -> URL {
+        URL(fileURLWithPath: url.absoluteURL.path).standardizedFileURL
+    }
+}
+
+extension ManifestDecoder {
+    /// Opens every source through the probe: it must exist, be media with a video stream, and last at least
+    /// until the latest `out` of the clips cut from it.
+    mutating func checkMedia(_ draft: ManifestDraft, probe: any SourceProbe) {
+        var durations: [String: SourceTime] = [:]
+        for source in draft.sources {
+            guard let id = source.id, let file = source.file else { continue }
+            let url = ManifestLoader.resolve(file.value, against: baseURL)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+                report(file.path, file.position, "file not found: \(url.path)")
+                continue
+            }
+            guard !isDirectory.boolValue else {
+                report(file.path, file.position, "expected a media file, found a folder: \(url.path)")
+                continue
+            }
+            let info: SourceMediaInfo
+            do {
+                info = try probe.probe(url)
+            } catch {
+                // The probe says what is wrong ("cut short", "not media"); the path says which file.
+                report(file.path, file.position, "\(url.path): \(error)")
+                continue
+            }
+            if !info.hasVideo {
+                report(file.path, file.position, "expected a video stream, found none in \(url.path)")
+            }
+            if !info.hasAudio {
+                warn(file.path, file.position,
+                       "no audio stream in \(url.path); clips from it will be silent")
+            }
+            if durations[id.value] == nil { durations[id.value] = info.duration }
+        }
+        for clip in draft.clips {
+            guard let out = clip.out, let source = clip.source, let duration = durations[source.value],
+                  out.value > duration else { continue }
+            report(out.path, out.position, "out \(clockText(out.value)) is past the end of source "
+                   + "\(quoted(source.value)) (\(clockText(duration)))")
+        }
+    }
+
+    /// The validated model. Called only when no error was reported, so every required value is present;
+    /// nil otherwise (a decoder bug, never a crash).
+    func project(_ draft: ManifestDraft, manifestURL: URL) -> Project? {
+        guard let head = draft.project, let id = head.id?.value, let title = head.title else { return nil }
+        var sources: [Source] = []
+        for source in draft.sources {
+            guard let id = source.id?.value, let file = source.file?.value else { return nil }
+            sources.append(Source(id: id, file: file, url: ManifestLoader.resolve(file, against: baseURL)))
+        }
+        var ideas: [Idea] = []
+        for idea in draft.ideas {
+            guard let id = idea.id?.value, let text = idea.text else { return nil }
+            ideas.append(Idea(id: id, text: text))
+        }
+        var clips: [Clip] = []
+        for clip in draft.clips {
+            guard let id = clip.id?.value, let source = clip.source?.value, let start = clip.in?.value,
+                  let end = clip.out?.value, let clipIdeas = clip.ideas else { return nil }
+            clips.append(Clip(id: id, source: source, in: start, out: end, ideas: clipIdeas.map(\.value)))
+        }
+        var outputs: [Output] = []
+        for output in draft.outputs {
+            guard let id = output.id?.value, let audience = output.audience, let title = output.title,
+                  let sequence = output.sequence else { return nil }
+            outputs.append(Output(id: id, audience: audience, title: title,
+                                  sequence: sequence.map { SequenceItem(item: $0.value) }))
+        }
+        return Project(id: id, title: title, event: head.event, manifestURL: manifestURL, sources: sources,
+                       ideas: ideas, clips: clips, outputs: outputs)
+    }
+}
