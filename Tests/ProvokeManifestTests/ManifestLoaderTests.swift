@@ -396,3 +396,18 @@ final class ManifestLoaderTests: XCTestCase {
         XCTAssertEqual(whole.description, "m.json: file not found")
     }
 }
+
+final class ManifestDocumentationTests: XCTestCase {
+    /// docs/manifest.md's example must stay a valid manifest.
+    func testTheDocumentedExampleIsValid() throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../docs/manifest.md").standardizedFileURL
+        let markdown = try String(contentsOf: docs, encoding: .utf8)
+        let example = try XCTUnwrap(markdown.components(separatedBy: "```json\n").dropFirst().first?
+            .components(separatedBy: "```").first)
+        let result = load(example)
+        XCTAssertEqual(located(result), [])
+        XCTAssertEqual(result.project?.clip("reply")?.out, µs(92_250_000))
+        XCTAssertEqual(result.project?.outputs.first?.sequence.map(\.item), ["opening", "reply"])
+    }
+}
