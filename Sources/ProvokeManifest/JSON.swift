@@ -221,7 +221,7 @@ struct JSONParser {
         }
         while true {
             guard peek() == UInt8(ascii: "\"") else {
-                if firstPositions.isEmpty && members.isEmpty {
+                if members.isEmpty {
                     throw error("expected a key in double quotes or '}' after '{', found \(foundHere())")
                 }
                 let trailing = peek() == UInt8(ascii: "}") ? " (JSON allows no comma before '}')" : ""
