@@ -1,9 +1,43 @@
 import ArgumentParser
+import FFmpegKit
+import Foundation
 
 @main
 struct Provoke: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "provoke",
         abstract: "Turn provocation-event recordings into captioned, audience-tagged videos and track who received them.",
-        subcommands: ledgerCommands)
+        discussion: """
+        Exit codes: 0 success, 1 invalid input (manifest or media), 2 usage, 3 failure while rendering \
+        or writing, 130 after Ctrl-C.
+        """,
+        subcommands: [Validate.self, Plan.self, Render.self, Samples.self] + ledgerCommands)
+
+    /// Parses and runs the command; maps argument errors to exit code 2 (swift-argument-parser uses 64).
+    static func main() {
+        FFmpegLog.setQuiet()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(ExitCode.usage.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+extension ExitCode {
+    static let invalidInput = ExitCode(1)
+    static let usage = ExitCode(2)
+    static let renderFailure = ExitCode(3)
+    static let interrupted = ExitCode(130)
+}
+
+/// Writes a line to standard error.
+func printStderr(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
 }
