@@ -1,0 +1,106 @@
+// The ledger's schema as an ordered list of migrations. Migration n brings the file from schema
+// version n-1 to n; the version is recorded in `PRAGMA user_version`, so an old ledger upgrades
+// itself on open and a newer one is refused. Never edit a released migration: append a new one.
+
+/// A step of the schema, run in the same transaction as the `user_version` update that records it.
+struct Migration {
+    let name: String
+    let sql: String
+}
+
+enum Schema {
+    /// Marks the file as a provoke ledger ("prov" in ASCII), so another application's SQLite file is
+    /// recognised and left alone.
+    static let applicationID: Int32 = 0x7072_6F76
+
+    static let migrations: [Migration] = [
+        Migration(name: "contacts, videos and deliveries", sql: """
+            CREATE TABLE contacts (
+                id           INTEGER PRIMARY KEY,
+                name         TEXT NOT NULL,
+                -- NOCASE: one person, one row, however the address is capitalised (ASCII folding).
+                email        TEXT NOT NULL COLLATE NOCASE UNIQUE,
+                organisation TEXT NOT NULL DEFAULT '',
+                role         TEXT NOT NULL DEFAULT '',
+                -- An Audience raw value; checked in Swift, not here, so a new audience needs no table rebuild.
+                audience     TEXT NOT NULL,
+                region       TEXT NOT NULL DEFAULT '',
+                notes        TEXT NOT NULL DEFAULT '',
+                updated_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+            );
+            CREATE INDEX contacts_by_audience ON contacts (audience);
+
+            -- One row per rendered file: a re-render with different bytes is a new version of the output.
+            CREATE TABLE videos (
+                id            INTEGER PRIMARY KEY,
+                sha256        TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),
+                project       TEXT NOT NULL,
+                output        TEXT NOT NULL,
+                audience      TEXT NOT NULL,
+                title         TEXT NOT NULL,
+                duration      REAL NOT NULL,  -- seconds
+                path          TEXT NOT NULL,  -- absolute path where it was last registered
+                rendered_at   TEXT NOT NULL,  -- UTC, 'YYYY-MM-DDTHH:MM:SS.SSSZ', so text order is time order
+                registered_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+            );
+            CREATE INDEX videos_by_output ON videos (project, output, rendered_at);
+
+            CREATE TABLE deliveries (
+                id         INTEGER PRIMARY KEY,
+                -- Removing a contact removes what the ledger knows about them, deliveries included.
+                contact_id INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+                video_id   INTEGER NOT NULL REFERENCES videos (id) ON DELETE RESTRICT,
+                channel    TEXT NOT NULL CHECK (channel IN ('email', 'meeting', 'post', 'link')),
+                date       TEXT NOT NULL CHECK (date IS date(date, '+0 days')),  -- 'YYYY-MM-DD', a real calendar day
+                status     TEXT NOT NULL CHECK (status IN ('planned', 'sent', 'viewed', 'responded')),
+                note       TEXT NOT NULL DEFAULT '',
+                updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+                -- Recording the same file for the same contact twice is one delivery.
+                UNIQUE (contact_id, video_id)
+            );
+            CREATE INDEX deliveries_by_video ON deliveries (video_id);
+            """),
+    ]
+
+    static var currentVersion: Int { migrations.count }
+
+    /// Brings the file at `connection` to `currentVersion`. Safe when several processes open a new ledger
+    /// at once: the version is read again under the write lock, so each migration runs exactly once.
+    static func migrate(_ connection: Connection) throws -> MigrationOutcome {
+        if let verdict = try inspect(connection) { return verdict }
+        return try connection.transaction(.immediate) {
+            if let verdict = try inspect(connection) { return verdict }
+            let version = try self.version(connection)
+            if version == 0 { try connection.execute("PRAGMA application_id = \(applicationID)") }
+            for migration in migrations[version...] { try connection.execute(migration.sql) }
+            // PRAGMA takes no bound parameters; the value is our own integer.
+            try connection.execute("PRAGMA user_version = \(currentVersion)")
+            return .migrated(from: version)
+        }
+    }
+
+    /// What the file is, when no migration is needed (nil: migrate it).
+    static func inspect(_ connection: Connection) throws -> MigrationOutcome? {
+        let version = try self.version(connection)
+        let appID = try connection.scalar("PRAGMA application_id")?.intValue ?? 0
+        if appID == Int(applicationID) {
+            if version > currentVersion { return .newer(version) }
+            return version == currentVersion ? .upToDate : nil
+        }
+        // Not marked as ours: only an empty database may become a ledger. Anything else (tables, a
+        // version or another application id) is another program's file, left untouched.
+        let tables = try connection.scalar("SELECT count(*) FROM sqlite_schema")?.intValue ?? 0
+        return appID == 0 && version == 0 && tables == 0 ? nil : .foreign
+    }
+
+    static func version(_ connection: Connection) throws -> Int {
+        try connection.scalar("PRAGMA user_version")?.intValue ?? 0
+    }
+
+    enum MigrationOutcome: Equatable {
+        case upToDate
+        case migrated(from: Int)
+        case newer(Int)
+        case foreign
+    }
+}
