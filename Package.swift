@@ -44,5 +44,7 @@ let package = Package(
         .testTarget(name: "ProvokeRenderTests",
                     dependencies: ["ProvokeRender", "ProvokeSamples", "FFmpegKit", "ProvokeManifest", "ProvokeTimeline"]),
         .testTarget(name: "ProvokeLedgerTests", dependencies: ["ProvokeLedger"]),
+        // Runs the built executable: exit codes, messages, files left behind.
+        .testTarget(name: "ProvokeCLITests", dependencies: ["provoke", "ProvokeSamples", "FFmpegKit"]),
     ]
 )
