@@ -65,7 +65,9 @@ public struct RGBAColor: Hashable, Sendable, Codable, CustomStringConvertible {
 /// A style problem, named by the style key (as docs/captions.md spells them) so the manifest validator can
 /// report it at its JSON path.
 public struct StyleProblem: Hashable, Sendable {
+    /// The key within the style block: `size`, `box.padding`, `font`.
     public var key: String
+    /// What was expected and what was found.
     public var message: String
 }
 
@@ -138,7 +140,7 @@ public struct CaptionStyle: Hashable, Sendable {
             problems.append(StyleProblem(key: "outlineWidth", message: "expected a share of frame height from 0 to 0.02 (0.00278 is 2 px at 720p), found \(outlineWidth)"))
         }
         if let box, !(box.padding >= 0 && box.padding <= 0.05) {
-            problems.append(StyleProblem(key: "boxPadding", message: "expected a share of frame height from 0 to 0.05, found \(box.padding)"))
+            problems.append(StyleProblem(key: "box.padding", message: "expected a share of frame height from 0 to 0.05, found \(box.padding)"))
         }
         if !(safeArea >= 0 && safeArea <= 0.3) {
             problems.append(StyleProblem(key: "safeArea", message: "expected a share of each dimension from 0 to 0.3 (0.10 is title-safe), found \(safeArea)"))
@@ -191,6 +193,29 @@ public struct LowerThirdStyle: Hashable, Sendable {
         self.textColor = textColor; self.outlineColor = outlineColor; self.outlineWidth = outlineWidth
         self.box = box; self.corner = corner; self.safeArea = safeArea; self.duration = duration
         self.maxLineLength = maxLineLength
+    }
+}
+
+extension LowerThirdStyle {
+    /// Values that cannot be rendered as meant, keyed as in docs/captions.md (`speaker.…` is the caller's prefix).
+    public var problems: [StyleProblem] {
+        var problems = fontProblems(fontFamily, key: "font")
+        for (key, value) in [("nameSize", nameSize), ("roleSize", roleSize)] where !(value > 0 && value <= 0.25) {
+            problems.append(StyleProblem(key: key, message: "expected a share of frame height above 0 and at most 0.25, found \(value)"))
+        }
+        if !(outlineWidth >= 0 && outlineWidth <= 0.02) {
+            problems.append(StyleProblem(key: "outlineWidth", message: "expected a share of frame height from 0 to 0.02, found \(outlineWidth)"))
+        }
+        if let box, !(box.padding >= 0 && box.padding <= 0.05) {
+            problems.append(StyleProblem(key: "box.padding", message: "expected a share of frame height from 0 to 0.05, found \(box.padding)"))
+        }
+        if !(safeArea >= 0 && safeArea <= 0.3) {
+            problems.append(StyleProblem(key: "safeArea", message: "expected a share of each dimension from 0 to 0.3, found \(safeArea)"))
+        }
+        if duration <= 0 {
+            problems.append(StyleProblem(key: "duration", message: "expected a time above 0, found \(duration) ms"))
+        }
+        return problems
     }
 }
 

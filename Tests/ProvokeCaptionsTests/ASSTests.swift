@@ -202,10 +202,13 @@ final class ASSDocumentTests: XCTestCase {
     func testStyleProblems() {
         XCTAssertEqual(CaptionStyle().problems, [])
         let bad = CaptionStyle(fontFamily: "", fontSize: 0, outlineWidth: -1, box: .init(padding: 1), safeArea: 0.5)
-        XCTAssertEqual(bad.problems.map(\.key), ["font", "size", "outlineWidth", "boxPadding", "safeArea"])
+        XCTAssertEqual(bad.problems.map(\.key), ["font", "size", "outlineWidth", "box.padding", "safeArea"])
         XCTAssertEqual(bad.problems[1].message,
                        "expected a share of frame height above 0 and at most 0.25 (0.055 is 40 px at 720p), found 0.0")
         XCTAssertEqual(CaptionStyle(fontSize: .nan).problems.map(\.key), ["size"])
+        XCTAssertEqual(LowerThirdStyle().problems, [])
+        XCTAssertEqual(LowerThirdStyle(fontFamily: "A,B", nameSize: 0, roleSize: 0.5, duration: 0).problems.map(\.key),
+                       ["font", "nameSize", "roleSize", "duration"])
     }
 
     func testEventTimesAreFlooredToCentisecondsAndEmptyEventsLeftOut() {
