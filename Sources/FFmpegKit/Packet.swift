@@ -70,6 +70,12 @@ public final class Frame {
 
     public func unref() { av_frame_unref(pointer) }
 
+    /// Moves `other`'s data and properties into this frame (av_frame_move_ref), leaving `other` empty.
+    public func take(from other: Frame) {
+        av_frame_unref(pointer)
+        av_frame_move_ref(pointer, other.pointer)
+    }
+
     public var pts: Int64? {
         get { pointer.pointee.pts == AV_NOPTS ? nil : pointer.pointee.pts }
         set { pointer.pointee.pts = newValue ?? AV_NOPTS }

@@ -1,20 +1,35 @@
 import FFmpegKit
+import Foundation
 import ProvokeTimeline
 
-/// The encode + mux end of the pipeline for one output: takes normalised video frames in output
-/// order and audio samples as one continuous track, and cuts the audio into the encoder's frame size.
-/// Audio is encoded once over the whole timeline: segment lengths are not whole AAC frames, so
-/// encoding it per segment would break sample-exact cuts.
-final class EncodeSink {
+/// The encode + mux end of the pipeline for one output. Decoding and filtering run on the caller's
+/// thread; encoding and muxing run on a worker thread fed through a short bounded queue, so the
+/// decoder and x264 overlap (without it x264 waits for every decoded frame, and two cores stay half idle).
+///
+/// Audio is one continuous track: samples arrive per segment and are cut into the encoder's frame size
+/// here. It is encoded once over the whole timeline because segment lengths are not whole AAC frames, so
+/// encoding per segment would break sample-exact cuts.
+final class EncodeSink: @unchecked Sendable {  // shared state is guarded by `lock`
     let file: OutputFile
     let videoStream: Int
     let audioStream: Int
     let format: OutputFormat
-    /// Samples waiting for a full AAC frame.
-    let audio: AudioFifo
-    private(set) var audioSamplesEncoded = 0
-    private(set) var videoFramesEncoded = 0
+    /// Samples waiting for a full AAC frame (touched only by the producer's thread).
+    private let audio: AudioFifo
+    private var audioSamplesQueued = 0
     private let audioFrameSize: Int
+
+    private enum Job {
+        case video(Frame, keyframe: Bool)
+        case audio(Frame)
+        case finish
+    }
+    private let lock = NSCondition()
+    private var jobs: [Job] = []
+    private var failure: Error?
+    private var workerDone = false
+    private static let queueLimit = 8
+    private var worker: Thread?
 
     init(file: OutputFile, videoStream: Int, audioStream: Int, format: OutputFormat) {
         self.file = file
@@ -23,42 +38,113 @@ final class EncodeSink {
         self.format = format
         self.audio = AudioFifo(channels: format.channels)
         self.audioFrameSize = max(file.encoder(audioStream).frameSize, 1024)
+        let thread = Thread { [unowned self] in self.work() }
+        thread.name = "provoke-encode"
+        worker = thread
+        thread.start()
     }
 
-    /// Encodes a normalised frame; `frame.pts` must be its output frame number.
+
+    /// Encodes a normalised frame; `frame.pts` must be its output frame number. Takes the frame's data
+    /// (the caller's frame is left empty, ready for reuse).
     func encodeVideo(_ frame: Frame, keyframe: Bool) throws {
-        frame.setEncoderKeyframe(keyframe)
-        try file.encode(frame, stream: videoStream)
-        videoFramesEncoded += 1
+        let owned = Frame()
+        owned.take(from: frame)
+        try enqueue(.video(owned, keyframe: keyframe))
     }
 
-    /// Moves `count` samples from a segment's FIFO onto the track and encodes every full AAC frame.
+    /// Moves `count` samples from a segment's FIFO onto the track.
     func appendAudio(from fifo: AudioFifo, count: Int) throws {
         if count > 0 {
             let chunk = try fifo.read(count, sampleRate: format.sampleRate)
             try audio.write(chunk, count: chunk.sampleCount)
         }
-        try encodeAudio(flushPartial: false)
+        try queueAudio(flushPartial: false)
     }
 
     func appendSilence(_ count: Int) throws {
         try audio.writeSilence(count)
-        try encodeAudio(flushPartial: false)
+        try queueAudio(flushPartial: false)
     }
 
-    /// Pads or checks the track to exactly `totalSamples` and encodes what is left, including a short last frame.
-    func finishAudio(totalSamples: Int) throws {
-        let missing = totalSamples - audioSamplesEncoded - audio.count
+    /// Pads the track to exactly `totalSamples`, queues what is left (a short last frame included) and
+    /// waits until everything is encoded and muxed.
+    func finish(totalSamples: Int) throws {
+        let missing = totalSamples - audioSamplesQueued - audio.count
         if missing > 0 { try audio.writeSilence(missing) }
-        try encodeAudio(flushPartial: true)
+        try queueAudio(flushPartial: true)
+        try enqueue(.finish)
+        lock.lock()
+        while !workerDone { lock.wait() }
+        let error = failure
+        lock.unlock()
+        if let error { throw error }
     }
 
-    private func encodeAudio(flushPartial: Bool) throws {
+    private func queueAudio(flushPartial: Bool) throws {
         while audio.count >= audioFrameSize || (flushPartial && audio.count > 0) {
             let frame = try audio.read(audioFrameSize, sampleRate: format.sampleRate)
-            frame.pts = Int64(audioSamplesEncoded)
-            audioSamplesEncoded += frame.sampleCount
-            try file.encode(frame, stream: audioStream)
+            frame.pts = Int64(audioSamplesQueued)
+            audioSamplesQueued += frame.sampleCount
+            try enqueue(.audio(frame))
+        }
+    }
+
+    private func enqueue(_ job: Job) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        while jobs.count >= EncodeSink.queueLimit && failure == nil && !workerDone { lock.wait() }
+        if let failure { throw failure }
+        jobs.append(job)
+        lock.broadcast()
+    }
+
+    /// Stops the worker if it is still running (after an error or Ctrl-C), dropping what is queued; the
+    /// unfinished OutputFile then deletes its temporary file when released. The worker holds the sink
+    /// while it runs, so the owner must call this: deinit alone would never come.
+    func stop() {
+        lock.lock()
+        if !workerDone {
+            jobs = [.finish]
+            failure = failure ?? RenderCancelled()
+            lock.broadcast()
+            while !workerDone { lock.wait() }
+        }
+        lock.unlock()
+    }
+
+    private func work() {
+        while true {
+            lock.lock()
+            while jobs.isEmpty { lock.wait() }
+            let job = jobs.removeFirst()
+            let abandoned = failure != nil
+            lock.broadcast()
+            lock.unlock()
+            var error: Error?
+            var last = false
+            do {
+                switch job {
+                case let .video(frame, keyframe):
+                    if !abandoned {
+                        frame.setEncoderKeyframe(keyframe)
+                        try file.encode(frame, stream: videoStream)
+                    }
+                case let .audio(frame):
+                    if !abandoned { try file.encode(frame, stream: audioStream) }
+                case .finish:
+                    last = true
+                    if !abandoned { try file.finish() }
+                }
+            } catch let e {
+                error = e
+            }
+            lock.lock()
+            if let error, failure == nil { failure = error }
+            if last { workerDone = true }
+            lock.broadcast()
+            lock.unlock()
+            if last { return }
         }
     }
 }

@@ -77,6 +77,7 @@ public struct Renderer {
         try file.start()
 
         let sink = EncodeSink(file: file, videoStream: videoStream, audioStream: audioStream, format: format)
+        defer { sink.stop() }
         var done = 0
         for segment in plan.segments {
             switch segment.content {
@@ -95,8 +96,8 @@ public struct Renderer {
                 }
             }
         }
-        try sink.finishAudio(totalSamples: plan.audioSampleCount)
-        try file.finish()
+        // Encodes what is queued, writes the trailer and renames the file into place.
+        try sink.finish(totalSamples: plan.audioSampleCount)
 
         let sha = try sha256Hex(ofFileAt: mp4.path)
         let record = RenderRecord(plan: plan, file: mp4.lastPathComponent, sha256: sha, renderedAt: Date())
