@@ -1,6 +1,13 @@
 import Foundation
 import ProvokeManifest
 
+/// What `removeContacts` removed.
+public struct ContactsRemoval: Equatable, Sendable {
+    public var contacts: Int
+    /// Deliveries removed with the contacts.
+    public var deliveries: Int
+}
+
 /// What an import or upsert did, contact by contact.
 public struct ContactsImport: Equatable, Sendable {
     public var added = 0
@@ -78,18 +85,17 @@ extension Ledger {
 
     /// Removes contacts and their deliveries (what the ledger knows about a person goes with them), in one
     /// transaction. An unknown email removes nothing and throws `.badInput` naming every unknown address.
-    /// Returns how many deliveries were removed with them.
     @discardableResult
-    public func removeContacts(emails: [String]) throws -> Int {
+    public func removeContacts(emails: [String]) throws -> ContactsRemoval {
         try write {
             let ids = try contactIDs(emails)
-            var deliveriesRemoved = 0
+            var removal = ContactsRemoval(contacts: ids.count, deliveries: 0)
             for id in ids {
-                deliveriesRemoved += try db.scalar("SELECT count(*) FROM deliveries WHERE contact_id = ?",
-                                                   [.integer(id)])?.intValue ?? 0
+                removal.deliveries += try db.scalar("SELECT count(*) FROM deliveries WHERE contact_id = ?",
+                                                    [.integer(id)])?.intValue ?? 0
                 try db.run("DELETE FROM contacts WHERE id = ?", [.integer(id)])
             }
-            return deliveriesRemoved
+            return removal
         }
     }
 

@@ -64,8 +64,8 @@ extension LedgerError {
             self.init(.readOnly, file: file, "cannot open or create the ledger: \(error.message) (check that"
                       + " the folder exists and is writable)")
         case SQLiteCode.busy, SQLiteCode.locked:
-            self.init(.failure, file: file, "the ledger stayed locked by another process for longer than"
-                      + " \(Ledger.busyTimeoutMilliseconds / 1000) s; nothing was written: \(error)")
+            self.init(.failure, file: file, "the ledger is locked by another process (provoke waits up to"
+                      + " \(Ledger.busyTimeoutMilliseconds / 1000) s); nothing was written: \(error)")
         case SQLiteCode.full:
             self.init(.failure, file: file, "the disk is full; nothing was written: \(error)")
         case SQLiteCode.corrupt:
