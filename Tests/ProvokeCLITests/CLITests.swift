@@ -139,6 +139,24 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(files("out"), ["good.json", "good.mp4"])
     }
 
+    func testRenderRegistersEachFileInTheLedger() throws {
+        try source("a.mp4"); try source("b.mp4")
+        try write(CLITests.twoOutputs, "manifest.json")
+        let r = try provoke(["render", "manifest.json", "--output", "good", "--ledger", "campaign.sqlite"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let record = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("out/good.json"))) as? [String: Any]
+        let sha = try XCTUnwrap(record?["sha256"] as? String)
+        // The ledger knows the file by its SHA-256: delivering it by path finds it.
+        try write("name,email,organisation,role,audience\nPriya Shah,priya@icb.example.org,North ICB,Director,icb\n", "contacts.csv")
+        XCTAssertEqual(try provoke(["contacts", "import", "contacts.csv", "--ledger", "campaign.sqlite"]).status, 0)
+        let d = try provoke(["deliver", "out/good.mp4", "--to", "priya@icb.example.org", "--ledger", "campaign.sqlite"])
+        XCTAssertEqual(d.status, 0, d.err)
+        let list = try provoke(["deliveries", "--ledger", "campaign.sqlite", "--format", "json"])
+        XCTAssertEqual(list.status, 0, list.err)
+        XCTAssertTrue(list.out.contains(sha), list.out)
+        XCTAssertTrue(list.out.contains("priya@icb.example.org"), list.out)
+    }
+
     func testPlanJSONShowsSourceAndOutputRanges() throws {
         try source("a.mp4"); try source("b.mp4")
         try write(CLITests.twoOutputs, "manifest.json")
