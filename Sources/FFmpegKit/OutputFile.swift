@@ -73,6 +73,21 @@ public final class OutputFile {
         av_dict_set(&context.pointee.streams[index]!.pointee.metadata, key, value, 0)
     }
 
+    /// Marks a video stream to be shown rotated by `degrees` counter-clockwise (a display matrix, as
+    /// phones write instead of turning the pixels). Before `start()`.
+    public func setDisplayRotation(_ index: Int, degrees: Double) throws {
+        let size = 9 * MemoryLayout<Int32>.size
+        guard let raw = av_malloc(size) else { fatalError("av_malloc: out of memory") }
+        let matrix = raw.bindMemory(to: Int32.self, capacity: 9)
+        // av_display_rotation_set takes a clockwise angle; av_display_rotation_get (and so StreamInfo.rotation)
+        // answers counter-clockwise. This API speaks counter-clockwise, like the reading side.
+        av_display_rotation_set(matrix, -degrees)
+        let r = av_stream_add_side_data(context.pointee.streams[index]!, AV_PKT_DATA_DISPLAYMATRIX,
+                                        raw.assumingMemoryBound(to: UInt8.self), size)
+        if r < 0 { av_free(raw) }
+        try check("av_stream_add_side_data", r, file: finalPath)
+    }
+
     /// Opens the temporary file and writes the header.
     public func start() throws {
         try check("avio_open", avio_open(&context.pointee.pb, temporaryPath, AVIO_FLAG_WRITE), file: temporaryPath)

@@ -36,6 +36,8 @@ public struct SampleSpec: Sendable {
     /// Write the index at the front (+faststart), as the demo's recordings and most exports do.
     public var faststart = true
     public var tags: [(String, String)] = []
+    /// A display-matrix rotation (degrees counter-clockwise) for players to apply, as phones record.
+    public var displayRotation: Double? = nil
 
     public init() {}
 }
@@ -72,6 +74,7 @@ public enum SampleMedia {
         v.profile = spec.pixelFormat == "yuv420p" || spec.pixelFormat == "yuvj420p" ? "high" : "high422"
         v.options = [("x264-params", "keyint=\(spec.gop):min-keyint=\(spec.gop):scenecut=0:open-gop=0")]
         let videoStream = try file.addVideo(v)
+        if let degrees = spec.displayRotation { try file.setDisplayRotation(videoStream, degrees: degrees) }
         var audioStream: Int?
         if spec.sound != nil {
             var a = AudioEncoderSettings()

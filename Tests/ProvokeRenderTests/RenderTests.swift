@@ -172,3 +172,31 @@ func shellSHA256(_ path: String) throws -> String {
     p.waitUntilExit()
     return String(out.prefix(64))
 }
+
+extension RenderTests {
+    /// A phone stores landscape pixels and a display matrix saying "turn 90° counter-clockwise"; the
+    /// output must show the picture upright (portrait, pillarboxed), as a player would.
+    func testRotatedPhoneVideoIsShownUpright() throws {
+        let dir = try TempDir()
+        _ = try makeIndexedSource(dir, name: "phone.mp4") {
+            $0.width = 384; $0.height = 216; $0.frames = 60
+            $0.displayRotation = 90
+        }
+        XCTAssertEqual(try InputFile(path: dir.path("phone.mp4")).bestStream(.video)?.rotation, 90)
+        let p = project(sources: [("p", "phone.mp4")], clips: [("c", "p", 1.0, 1.5)],
+                        outputs: [("upright", .icb, ["c"])], base: dir.url)
+        let out = try Renderer().render(try Planner.plan(p).outputs[0], into: dir.url)
+        let frames = try decodeLuma(out.mp4.path)
+        XCTAssertEqual(frames.count, 15)
+        // Displayed: 216 wide, 384 tall. Stored pixel (x, y) appears at (y, 383 - x) after the turn
+        // (checked by eye against the ffmpeg program's autorotation of the same file).
+        let box = Letterbox.fit(sourceWidth: 384, sourceHeight: 216, rotation: 90, into: 1280, 720)
+        XCTAssertEqual(box.height, 720)
+        XCTAssertLessThan(box.width, 420)
+        let indices = frames.map { f in
+            FrameIndexCode.read { x, y in f[box.x + y * box.width / 216, box.y + (383 - x) * box.height / 384] }
+        }
+        XCTAssertEqual(indices, Array(30..<45))
+        XCTAssertLessThan(frames[5].mean(x: 0, y: 0, w: box.x - 4, h: 720), 20, "black bar at the left")
+    }
+}
