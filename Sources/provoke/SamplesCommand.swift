@@ -44,6 +44,7 @@ struct Samples: ParsableCommand {
             spec.picture = .session(letter: letter, speaker: speaker, fontFile: font)
             spec.sound = speech.map { .speech(path: $0) } ?? .beeps
             let path = URL(fileURLWithPath: directory).appendingPathComponent(file).path
+            printStderr("writing \(path) (\(seconds) s at 1280x720)…")
             do {
                 try SampleMedia.write(spec, to: path)
             } catch {
