@@ -12,13 +12,17 @@ final class ClipReader {
     let clip: ClipContent
     let frames: FrameRange
     let format: OutputFormat
+    /// The ASS script to burn in (output time), or nil.
+    let captionScript: String?
     let isCancelled: () -> Bool
     static let toleranceMicroseconds: Int64 = 1_000
 
-    init(clip: ClipContent, frames: FrameRange, format: OutputFormat, isCancelled: @escaping () -> Bool) {
+    init(clip: ClipContent, frames: FrameRange, format: OutputFormat, captionScript: String? = nil,
+         isCancelled: @escaping () -> Bool) {
         self.clip = clip
         self.frames = frames
         self.format = format
+        self.captionScript = captionScript
         self.isCancelled = isCancelled
     }
 
@@ -33,14 +37,16 @@ final class ClipReader {
 
         let origin = input.startMicroseconds  // what players show as 0
         let inAbsolute = origin + clip.sourceIn.microseconds
-        // Seek a little before the in-point; the demuxer lands on the keyframe at or before it.
-        let seekTarget = rescale(inAbsolute, from: Rational(1, 1_000_000), to: videoInfo.timeBase) - 1
+        // The demuxer lands on the keyframe at or before the in-point (with the frame choice's tolerance,
+        // so an in-point on a keyframe does not go back a whole GOP).
+        let seekTarget = rescale(inAbsolute + ClipReader.toleranceMicroseconds, from: Rational(1, 1_000_000),
+                                 to: videoInfo.timeBase)
         if (try? input.seek(stream: videoInfo.index, toKeyframeAtOrBefore: seekTarget)) == nil {
             try input.seek(stream: videoInfo.index, toKeyframeAtOrBefore: videoInfo.startTime ?? 0)
         }
 
         let video = VideoPath(decoder: try Decoder(input, stream: videoInfo.index), info: videoInfo,
-                              clip: clip, frames: frames, format: format, origin: origin)
+                              clip: clip, frames: frames, format: format, origin: origin, captionScript: captionScript)
         let audio = try audioInfo.map {
             try AudioPath(decoder: try Decoder(input, stream: $0.index), info: $0,
                           inAbsolute: inAbsolute, samples: format.samples(forFrames: frames.count), format: format)
@@ -92,6 +98,7 @@ final class VideoPath {
     let frames: FrameRange
     let format: OutputFormat
     let origin: Int64
+    let captionScript: String?
     /// The next output frame of the segment to produce (0..<frames.count).
     var next = 0
     /// The latest decoded frame at or before the next output frame's time.
@@ -99,7 +106,9 @@ final class VideoPath {
     var graph: NormaliseGraph?
     let decoded = Frame()
 
-    init(decoder: Decoder, info: StreamInfo, clip: ClipContent, frames: FrameRange, format: OutputFormat, origin: Int64) {
+    init(decoder: Decoder, info: StreamInfo, clip: ClipContent, frames: FrameRange, format: OutputFormat, origin: Int64,
+         captionScript: String?) {
+        self.captionScript = captionScript
         self.decoder = decoder
         self.info = info
         self.clip = clip
@@ -162,7 +171,7 @@ final class VideoPath {
 
     private func emit(_ frame: Frame, sink: EncodeSink, advanced: (Int) -> Void) throws {
         if graph == nil {
-            graph = try NormaliseGraph(first: frame, rotation: info.rotation, format: format)
+            graph = try NormaliseGraph(first: frame, rotation: info.rotation, format: format, captionScript: captionScript)
         }
         let outFrame = try graph!.normalise(frame, pts: Int64(frames.start + next))
         try sink.encodeVideo(outFrame, keyframe: next == 0)
@@ -171,15 +180,20 @@ final class VideoPath {
     }
 }
 
-/// buffer → [transpose/flip] → scale → pad → format=yuv420p → setsar=1 → buffersink, built for the
+/// buffer → [transpose/flip] → scale → pad → format=yuv420p → setsar=1 → [ass] → buffersink, built for the
 /// first frame's size and pixel format. Every option is set on its node (no graph strings).
+///
+/// Frames enter with pts = their output frame number in time base 1/fps, so after `pad` they are output frames
+/// at output time: libavfilter's `ass` filter asks libass for the picture at pts × time base (truncated to
+/// milliseconds), which is the clock the script's events are on. The script is a file whose path is the
+/// filter's `filename` option; caption text never enters the graph.
 final class NormaliseGraph {
     let graph = FilterGraph()
     let source: FilterGraph.Node
     let sink: FilterGraph.Node
     let out = Frame()
 
-    init(first: Frame, rotation: Int, format: OutputFormat) throws {
+    init(first: Frame, rotation: Int, format: OutputFormat, captionScript: String? = nil) throws {
         source = try graph.videoSource(width: first.width, height: first.height, pixelFormat: first.pixelFormat,
                                        timeBase: Rational(1, Int32(format.fps)), sampleAspectRatio: first.sampleAspectRatio)
         var chain = [source]
@@ -201,6 +215,11 @@ final class NormaliseGraph {
                                            ("x", String(box.x)), ("y", String(box.y)), ("color", "black")]))
         chain.append(try graph.add("format", [("pix_fmts", "yuv420p")]))
         chain.append(try graph.add("setsar", [("sar", "1")]))
+        if let captionScript {
+            // The frame is the script's PlayRes size, so nothing is rescaled; libass finds fonts through
+            // fontconfig (DejaVu Sans: fonts-dejavu-core).
+            chain.append(try graph.add("ass", [("filename", captionScript)]))
+        }
         sink = try graph.videoSink()
         chain.append(sink)
         try graph.chain(chain)

@@ -24,16 +24,17 @@ final class RenderTests: XCTestCase {
         _ = try makeIndexedSource(dir)
         // 9.0 s = source frame 270, 20 frames after the keyframe at 250; 1.1 s = frame 33, far from any keyframe.
         let p = project(sources: [("a", "a.mp4")],
-                        clips: [("late", "a", 9.0, 9.5), ("early", "a", 1.1, 2.0)],
-                        outputs: [("cut", .icb, ["late", "early"])], base: dir.url)
+                        clips: [("late", "a", 9.0, 9.5), ("early", "a", 1.1, 2.0), ("onkey", "a", 8.333, 8.5)],
+                        outputs: [("cut", .icb, ["late", "early", "onkey"])], base: dir.url)
         let plan = try Planner.plan(p)
         let out = try Renderer().render(plan.outputs[0], into: dir.url.appendingPathComponent("out"))
 
         let frames = try decodeLuma(out.mp4.path)
-        XCTAssertEqual(frames.count, 15 + 27)
+        XCTAssertEqual(frames.count, 15 + 27 + 5)
         let box = Letterbox.fit(sourceWidth: 320, sourceHeight: 180, into: 1280, 720)
         let indices = frames.map { sourceIndex($0, box: box, sw: 320, sh: 180) }
-        XCTAssertEqual(indices, Array(270..<285) + Array(33..<60))
+        // 8.333 s (milliseconds, as a producer writes it) is keyframe 250 at 8.3333… s.
+        XCTAssertEqual(indices, Array(270..<285) + Array(33..<60) + Array(250..<255))
     }
 }
 
