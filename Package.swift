@@ -25,10 +25,10 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         .target(name: "FFmpegKit", dependencies: ["CFFmpeg"]),
-        .target(name: "ProvokeManifest"),
-        .target(name: "ProvokeTimeline", dependencies: ["ProvokeManifest"]),
+        .target(name: "ProvokeManifest", dependencies: ["ProvokeCaptions"]),
+        .target(name: "ProvokeTimeline", dependencies: ["ProvokeManifest", "ProvokeCaptions"]),
         .target(name: "ProvokeCaptions"),
-        .target(name: "ProvokeRender", dependencies: ["FFmpegKit", "ProvokeManifest", "ProvokeTimeline"]),
+        .target(name: "ProvokeRender", dependencies: ["FFmpegKit", "ProvokeManifest", "ProvokeTimeline", "ProvokeCaptions"]),
         .target(name: "ProvokeSamples", dependencies: ["FFmpegKit"]),
         .target(name: "ProvokeLedger", dependencies: ["CSQLite", "ProvokeTimeline"]),
         .executableTarget(
@@ -38,11 +38,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
-        .testTarget(name: "ProvokeManifestTests", dependencies: ["ProvokeManifest"]),
-        .testTarget(name: "ProvokeTimelineTests", dependencies: ["ProvokeTimeline", "ProvokeManifest"]),
+        .testTarget(name: "ProvokeManifestTests", dependencies: ["ProvokeManifest", "ProvokeCaptions"]),
+        .testTarget(name: "ProvokeTimelineTests", dependencies: ["ProvokeTimeline", "ProvokeManifest", "ProvokeCaptions"]),
         .testTarget(name: "ProvokeCaptionsTests", dependencies: ["ProvokeCaptions"]),
         .testTarget(name: "ProvokeRenderTests",
-                    dependencies: ["ProvokeRender", "ProvokeSamples", "FFmpegKit", "ProvokeManifest", "ProvokeTimeline"]),
+                    dependencies: ["ProvokeRender", "ProvokeSamples", "FFmpegKit", "ProvokeManifest", "ProvokeTimeline",
+                                   "ProvokeCaptions"]),
         .testTarget(name: "ProvokeLedgerTests", dependencies: ["ProvokeLedger"]),
         // Runs the built executable: exit codes, messages, files left behind.
         .testTarget(name: "ProvokeCLITests", dependencies: ["provoke", "ProvokeSamples", "FFmpegKit"]),

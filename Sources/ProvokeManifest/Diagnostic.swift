@@ -17,7 +17,8 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The JSON path of the value concerned (`clips[2].out`, `outputs[0].sequence[1]`); empty for the root.
     public var path: String
     /// 1-based line and column (in Unicode scalars) of the offending value, or of the key for key problems.
-    /// Both are 0 when the problem is the file as a whole (it cannot be read).
+    /// Both are 0 when the problem is the file as a whole (it cannot be read); the column is 0 for a problem
+    /// in a caption file, whose diagnostics name a line only.
     public var line: Int
     public var column: Int
     public var severity: Severity
@@ -30,10 +31,11 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// `file:line:column: path: message`, with `warning: ` before the message of a warning, the form compilers
-    /// use so editors and terminals link it to the place. Empty parts (root path, no position) are left out.
+    /// use so editors and terminals link it to the place. Empty parts (root path, no position, no column)
+    /// are left out: `captions/may1.srt:14: message`.
     public var description: String {
         var text = file
-        if line > 0 { text += ":\(line):\(column)" }
+        if line > 0 { text += ":\(line)" + (column > 0 ? ":\(column)" : "") }
         text += ": "
         if !path.isEmpty { text += path + ": " }
         if severity == .warning { text += "warning: " }

@@ -7,6 +7,7 @@
 // Adding a key to the format: one entry in `ManifestKeys`, one field in the draft, one line in its `decode…`.
 
 import Foundation
+import ProvokeCaptions
 
 // MARK: - The keys each object may have
 
@@ -20,17 +21,35 @@ struct ManifestKey {
 enum ManifestKeys {
     static let root: [ManifestKey] = [
         .required("provoke"), .required("project"), .required("sources"), .optional("ideas"), .required("clips"),
-        .required("outputs"),
+        .required("outputs"), .optional("style"),
     ]
     static let project: [ManifestKey] = [.required("id"), .required("title"), .optional("event")]
-    static let source: [ManifestKey] = [.required("id"), .required("file")]
+    static let source: [ManifestKey] = [.required("id"), .required("file"), .optional("captions")]
     static let idea: [ManifestKey] = [.required("id"), .required("text")]
     static let clip: [ManifestKey] = [
         .required("id"), .required("source"), .required("in"), .required("out"), .optional("ideas"),
+        .optional("captions"), .optional("speaker"),
     ]
-    static let output: [ManifestKey] = [.required("id"), .required("audience"), .required("title"), .required("sequence")]
+    static let output: [ManifestKey] = [
+        .required("id"), .required("audience"), .required("title"), .required("sequence"), .optional("captions"),
+        .optional("style"),
+    ]
     /// The object form of a `sequence` entry; issue 5 adds `transition`.
     static let sequenceItem: [ManifestKey] = [.required("item")]
+    /// One of a clip's own cues, timed from the clip's `in`.
+    static let clipCue: [ManifestKey] = [.required("start"), .required("end"), .required("text")]
+    static let speaker: [ManifestKey] = [.required("name"), .optional("role")]
+    /// The `style` block (project level and per output); keys as docs/captions.md lists them.
+    static let style: [ManifestKey] = [.optional("captions"), .optional("speaker")]
+    static let captionStyle: [ManifestKey] = [
+        "font", "size", "bold", "color", "outlineColor", "outlineWidth", "box", "position", "safeArea",
+        "maxLineLength", "maxLines",
+    ].map(ManifestKey.optional)
+    static let speakerStyle: [ManifestKey] = [
+        "font", "nameSize", "roleSize", "color", "outlineColor", "outlineWidth", "box", "safeArea", "corner",
+        "duration", "maxLineLength",
+    ].map(ManifestKey.optional)
+    static let box: [ManifestKey] = ["color", "padding", "shape"].map(ManifestKey.optional)
 }
 
 // MARK: - Drafts: what was readable, with where it was
@@ -51,6 +70,10 @@ struct SourceDraft {
     var path: JSONPath
     var id: Located<String>?
     var file: Located<String>?
+    /// `captions` as written, and the file as read (by the loader, which reads files; nil until then).
+    var captions: Located<String>?
+    var captionFile: CaptionFile?
+    var captionURL: URL?
 }
 
 struct IdeaDraft {
@@ -67,6 +90,17 @@ struct ClipDraft {
     var out: Located<SourceTime>?
     /// Nil when the list itself is malformed (absent means empty).
     var ideas: [Located<String>]?
+    /// The clip's own cues as read (absent means none).
+    var captions: [ClipCueDraft] = []
+    var speaker: Speaker?
+}
+
+/// One of `clips[].captions`, in milliseconds from the clip's `in`, with where its times were written.
+struct ClipCueDraft {
+    var cue: Cue
+    var path: JSONPath
+    var startPosition: TextPosition
+    var endPosition: TextPosition
 }
 
 struct OutputDraft {
@@ -75,6 +109,9 @@ struct OutputDraft {
     var audience: Audience?
     var title: String?
     var sequence: [Located<String>]?
+    /// Nil when absent (the default, both) or unreadable (reported).
+    var captions: CaptionMode?
+    var style: StylePatch?
 }
 
 struct ManifestDraft {
@@ -83,6 +120,8 @@ struct ManifestDraft {
     var ideas: [IdeaDraft] = []
     var clips: [ClipDraft] = []
     var outputs: [OutputDraft] = []
+    /// The project-level `style` block, if any.
+    var style: StylePatch?
     /// Lists that are missing, not arrays, or have an element that is not an object: the ids declared there
     /// are unknown, so a reference into them cannot be called dangling.
     var unreadableLists: Set<String> = []
@@ -129,6 +168,14 @@ struct ManifestDecoder {
                                       column: position.column, severity: severity, message: message))
     }
 
+    /// A problem inside a caption file: reported at the caption file's line (no column, no JSON path), so
+    /// `provoke validate` prints `captions/may1.srt:14: message`.
+    mutating func report(_ caption: CaptionDiagnostic) {
+        diagnostics.append(Diagnostic(file: caption.file, path: "", line: caption.line, column: 0,
+                                      severity: caption.severity == .error ? .error : .warning,
+                                      message: caption.message))
+    }
+
     // MARK: Document
 
     /// Reads the whole document; nil when nothing sensible can be read (the root is not an object, or the
@@ -157,11 +204,13 @@ struct ManifestDecoder {
         draft.ideas = list(fields, "ideas", noun: "ideas", unreadable: &draft.unreadableLists) { $0.decodeIdea($1, at: $2) }
         draft.clips = list(fields, "clips", noun: "clips", unreadable: &draft.unreadableLists) { $0.decodeClip($1, at: $2) }
         draft.outputs = list(fields, "outputs", noun: "outputs", unreadable: &draft.unreadableLists) { $0.decodeOutput($1, at: $2) }
+        if let style = fields["style"] { draft.style = decodeStyle(style, at: JSONPath.root + "style") }
         if let outputs = fields["outputs"], case .array(let items) = outputs.value, items.isEmpty {
             report(JSONPath.root + "outputs", outputs.position, "expected at least one output, found an empty array")
         }
 
         checkReferences(draft)
+        checkStyles(draft)
         return draft
     }
 
@@ -194,7 +243,8 @@ struct ManifestDecoder {
 
     private mutating func decodeSource(_ node: JSONNode, at path: JSONPath) -> SourceDraft? {
         guard let fields = fields(of: node, at: path, keys: ManifestKeys.source, noun: "a source") else { return nil }
-        return SourceDraft(path: path, id: id(fields, "id"), file: located(fields, "file", nonEmpty: true))
+        return SourceDraft(path: path, id: id(fields, "id"), file: located(fields, "file", nonEmpty: true),
+                           captions: located(fields, "captions", nonEmpty: true))
     }
 
     private mutating func decodeIdea(_ node: JSONNode, at path: JSONPath) -> IdeaDraft? {
@@ -210,8 +260,11 @@ struct ManifestDecoder {
                 located($1, at: path + "ideas" + $0, nonEmpty: false)
             }
         }
-        return ClipDraft(path: path, id: id(fields, "id"), source: located(fields, "source", nonEmpty: false),
-                         in: time(fields, "in"), out: time(fields, "out"), ideas: ideas)
+        var clip = ClipDraft(path: path, id: id(fields, "id"), source: located(fields, "source", nonEmpty: false),
+                             in: time(fields, "in"), out: time(fields, "out"), ideas: ideas)
+        if let list = fields["captions"] { clip.captions = clipCues(list, at: path + "captions") }
+        if let speaker = fields["speaker"] { clip.speaker = self.speaker(speaker, at: path + "speaker") }
+        return clip
     }
 
     private mutating func decodeOutput(_ node: JSONNode, at path: JSONPath) -> OutputDraft? {
@@ -226,7 +279,9 @@ struct ManifestDecoder {
             sequence = items.enumerated().compactMap { sequenceItem($1, at: path + "sequence" + $0) }
         }
         return OutputDraft(path: path, id: id(fields, "id"), audience: audience(fields, "audience"),
-                           title: text(fields, "title"), sequence: sequence)
+                           title: text(fields, "title"), sequence: sequence,
+                           captions: fields["captions"].flatMap { captionMode($0, at: path + "captions") },
+                           style: fields["style"].flatMap { decodeStyle($0, at: path + "style") })
     }
 
     /// `"opening"` or `{"item": "opening"}`.
@@ -264,6 +319,8 @@ struct ManifestDecoder {
             if let start = clip.in, let end = clip.out, end.value <= start.value {
                 report(end.path, end.position,
                        "expected out after in (\(clockText(start.value))), found \(clockText(end.value))")
+            } else if let start = clip.in, let end = clip.out {
+                checkClipCues(clip.captions, clipLength: end.value.microseconds - start.value.microseconds)
             }
         }
         for output in draft.outputs {
@@ -352,7 +409,7 @@ struct ManifestDecoder {
         return ObjectFields(path: path, position: node.position, members: byKey)
     }
 
-    private mutating func array(_ node: JSONNode, at path: JSONPath, noun: String) -> [JSONNode]? {
+    mutating func array(_ node: JSONNode, at path: JSONPath, noun: String) -> [JSONNode]? {
         guard case .array(let items) = node.value else {
             report(path, node.position, "expected \(noun) (an array), found \(node.foundDescription)")
             return nil
@@ -384,12 +441,12 @@ struct ManifestDecoder {
         return drafts
     }
 
-    private mutating func located(_ fields: ObjectFields, _ key: String, nonEmpty: Bool) -> Located<String>? {
+    mutating func located(_ fields: ObjectFields, _ key: String, nonEmpty: Bool) -> Located<String>? {
         guard let node = fields[key] else { return nil }
         return located(node, at: fields.path + key, nonEmpty: nonEmpty)
     }
 
-    private mutating func located(_ node: JSONNode, at path: JSONPath, nonEmpty: Bool) -> Located<String>? {
+    mutating func located(_ node: JSONNode, at path: JSONPath, nonEmpty: Bool) -> Located<String>? {
         guard case .string(let value) = node.value else {
             report(path, node.position, "expected a string, found \(node.foundDescription)")
             return nil
@@ -402,7 +459,7 @@ struct ManifestDecoder {
     }
 
     /// Human text (titles, idea text): a non-empty string.
-    private mutating func text(_ fields: ObjectFields, _ key: String) -> String? {
+    mutating func text(_ fields: ObjectFields, _ key: String) -> String? {
         located(fields, key, nonEmpty: true)?.value
     }
 
@@ -435,9 +492,13 @@ struct ManifestDecoder {
         return words.joined(separator: "-")
     }
 
-    private mutating func time(_ fields: ObjectFields, _ key: String) -> Located<SourceTime>? {
+    mutating func time(_ fields: ObjectFields, _ key: String) -> Located<SourceTime>? {
         guard let node = fields[key] else { return nil }
-        let path = fields.path + key
+        return time(node, at: fields.path + key)
+    }
+
+    /// A time (seconds or a clock string), 0 or later.
+    mutating func time(_ node: JSONNode, at path: JSONPath) -> Located<SourceTime>? {
         do {
             let microseconds: Int64
             switch node.value {

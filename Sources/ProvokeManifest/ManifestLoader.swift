@@ -1,11 +1,13 @@
 // The first stage of the pipeline: manifest file → validated Project, or every reason it is not one.
 //
-//   bytes ──JSONParser──▶ positioned tree ──ManifestDecoder──▶ drafts + diagnostics ──media checks──▶ Project?
+//   bytes ──JSONParser──▶ positioned tree ──ManifestDecoder──▶ drafts + diagnostics ──caption files, media checks──▶ Project?
 //
 // This module owns reading and validating the manifest. It must not import FFmpeg or render anything: media
-// are looked at only through the injected SourceProbe, and without one the media checks are skipped.
+// are looked at only through the injected SourceProbe, and without one the media checks are skipped. Caption
+// files are read always (planning needs their cues), and parsed by ProvokeCaptions.
 
 import Foundation
+import ProvokeCaptions
 
 public enum ManifestLoader {
     /// The manifest format this program reads (the root's `"provoke"` value).
@@ -43,13 +45,18 @@ public enum ManifestLoader {
         }
 
         var decoder = ManifestDecoder(file: file, baseURL: manifestURL.deletingLastPathComponent())
-        let draft = decoder.decode(document)
+        var draft = decoder.decode(document)
+        if draft != nil { decoder.readCaptionFiles(&draft!) }
         if let draft, let probe { decoder.checkMedia(draft, probe: probe) }
         let project = decoder.hasErrors ? nil : draft.flatMap { decoder.project($0, manifestURL: manifestURL) }
 
-        // Document order: a producer fixes a manifest top to bottom. Ties keep the order found.
+        // Document order: a producer fixes a manifest top to bottom. Ties keep the order found. The manifest's
+        // own problems come first, then each caption file's, in the order the files were named.
+        var fileRank: [String: Int] = [file: 0]
+        for d in decoder.diagnostics where fileRank[d.file] == nil { fileRank[d.file] = fileRank.count }
         let diagnostics = decoder.diagnostics.enumerated().sorted {
-            ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset)
+            (fileRank[$0.element.file]!, $0.element.line, $0.element.column, $0.offset)
+                < (fileRank[$1.element.file]!, $1.element.line, $1.element.column, $1.offset)
         }.map(\.element)
         return ManifestResult(project: project, diagnostics: diagnostics)
     }
@@ -104,6 +111,7 @@ extension ManifestDecoder {
                        "no audio stream in \(url.path); clips from it will be silent")
             }
             if durations[id.value] == nil { durations[id.value] = info.duration }
+            checkCaptionTimes(source, recordingMicroseconds: info.duration.microseconds)
         }
         for clip in draft.clips {
             guard let out = clip.out, let source = clip.source, let duration = durations[source.value],
@@ -120,7 +128,14 @@ extension ManifestDecoder {
         var sources: [Source] = []
         for source in draft.sources {
             guard let id = source.id?.value, let file = source.file?.value else { return nil }
-            sources.append(Source(id: id, file: file, url: ManifestLoader.resolve(file, against: baseURL)))
+            var captions: SourceCaptions?
+            if let written = source.captions {
+                guard let parsed = source.captionFile, let url = source.captionURL else { return nil }
+                captions = SourceCaptions(file: written.value, url: url, format: parsed.format, cues: parsed.cues,
+                                          lines: parsed.cueLines)
+            }
+            sources.append(Source(id: id, file: file, url: ManifestLoader.resolve(file, against: baseURL),
+                                  captions: captions))
         }
         var ideas: [Idea] = []
         for idea in draft.ideas {
@@ -131,16 +146,20 @@ extension ManifestDecoder {
         for clip in draft.clips {
             guard let id = clip.id?.value, let source = clip.source?.value, let start = clip.in?.value,
                   let end = clip.out?.value, let clipIdeas = clip.ideas else { return nil }
-            clips.append(Clip(id: id, source: source, in: start, out: end, ideas: clipIdeas.map(\.value)))
+            clips.append(Clip(id: id, source: source, in: start, out: end, ideas: clipIdeas.map(\.value),
+                              captions: clip.captions.map(\.cue), speaker: clip.speaker))
         }
+        let projectStyle = draft.style?.applied(to: Style()) ?? Style()
         var outputs: [Output] = []
         for output in draft.outputs {
             guard let id = output.id?.value, let audience = output.audience, let title = output.title,
                   let sequence = output.sequence else { return nil }
             outputs.append(Output(id: id, audience: audience, title: title,
-                                  sequence: sequence.map { SequenceItem(item: $0.value) }))
+                                  sequence: sequence.map { SequenceItem(item: $0.value) },
+                                  captions: output.captions ?? .both,
+                                  style: output.style?.applied(to: projectStyle) ?? projectStyle))
         }
         return Project(id: id, title: title, event: head.event, manifestURL: manifestURL, sources: sources,
-                       ideas: ideas, clips: clips, outputs: outputs)
+                       ideas: ideas, clips: clips, outputs: outputs, style: projectStyle)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ProvokeCaptions
 
 /// A time inside one source recording, counted from the recording's start (what a player shows),
 /// in whole microseconds. Manifest times (seconds or "HH:MM:SS.mmm") become this at the parser;
@@ -30,11 +31,14 @@ public struct Project: Sendable, Equatable {
     public var ideas: [Idea]
     public var clips: [Clip]
     public var outputs: [Output]
+    /// The project-level `"style"` block over the defaults (each output's `style` starts from this).
+    public var style: Style
 
     public init(id: String, title: String, event: String?, manifestURL: URL, sources: [Source], ideas: [Idea],
-                clips: [Clip], outputs: [Output]) {
+                clips: [Clip], outputs: [Output], style: Style = Style()) {
         self.id = id; self.title = title; self.event = event; self.manifestURL = manifestURL
         self.sources = sources; self.ideas = ideas; self.clips = clips; self.outputs = outputs
+        self.style = style
     }
 
     public func source(_ id: String) -> Source? { sources.first { $0.id == id } }
@@ -48,7 +52,26 @@ public struct Source: Sendable, Equatable {
     /// The path as written in the manifest (for messages and records) and resolved against the manifest's folder.
     public var file: String
     public var url: URL
-    public init(id: String, file: String, url: URL) { self.id = id; self.file = file; self.url = url }
+    /// The recording's caption file, read and checked at validation; nil when the source names none.
+    public var captions: SourceCaptions?
+    public init(id: String, file: String, url: URL, captions: SourceCaptions? = nil) {
+        self.id = id; self.file = file; self.url = url; self.captions = captions
+    }
+}
+
+/// A source's caption file (`sources[].captions`): its cues in the recording's own time.
+public struct SourceCaptions: Sendable, Equatable {
+    /// The path as written in the manifest, and resolved against the manifest's folder.
+    public var file: String
+    public var url: URL
+    public var format: CaptionFormat
+    /// In file order, integer milliseconds of the recording (overlaps allowed).
+    public var cues: [Cue]
+    /// The line of each cue's timing line in the file (`lines[i]` belongs to `cues[i]`), for plans and messages.
+    public var lines: [Int]
+    public init(file: String, url: URL, format: CaptionFormat, cues: [Cue], lines: [Int] = []) {
+        self.file = file; self.url = url; self.format = format; self.cues = cues; self.lines = lines
+    }
 }
 
 public struct Idea: Sendable, Equatable {
@@ -64,9 +87,22 @@ public struct Clip: Sendable, Equatable {
     public var `in`: SourceTime
     public var out: SourceTime
     public var ideas: [String]
-    public init(id: String, source: String, in: SourceTime, out: SourceTime, ideas: [String]) {
+    /// The clip's own cues (`clips[].captions`), in milliseconds from the clip's `in` (not the recording's start).
+    public var captions: [Cue]
+    /// Who speaks in the clip: shown as a lower third over its first seconds.
+    public var speaker: Speaker?
+    public init(id: String, source: String, in: SourceTime, out: SourceTime, ideas: [String], captions: [Cue] = [],
+                speaker: Speaker? = nil) {
         self.id = id; self.source = source; self.in = `in`; self.out = out; self.ideas = ideas
+        self.captions = captions; self.speaker = speaker
     }
+}
+
+/// `clips[].speaker`: `{"name": "Dr A. Example", "role": "GP partner"}`.
+public struct Speaker: Sendable, Hashable {
+    public var name: String
+    public var role: String?
+    public init(name: String, role: String? = nil) { self.name = name; self.role = role }
 }
 
 public struct Output: Sendable, Equatable {
@@ -74,8 +110,31 @@ public struct Output: Sendable, Equatable {
     public var audience: Audience
     public var title: String
     public var sequence: [SequenceItem]
-    public init(id: String, audience: Audience, title: String, sequence: [SequenceItem]) {
+    /// Which captions the output gets (`outputs[].captions`, default both).
+    public var captions: CaptionMode
+    /// The style this output is rendered with: the project's `style` with the output's own `style` keys over it.
+    public var style: Style
+    public init(id: String, audience: Audience, title: String, sequence: [SequenceItem],
+                captions: CaptionMode = .both, style: Style = Style()) {
         self.id = id; self.audience = audience; self.title = title; self.sequence = sequence
+        self.captions = captions; self.style = style
+    }
+}
+
+/// `outputs[].captions`: burned into the picture, a soft track (mov_text in the MP4 plus .srt/.vtt sidecars),
+/// both, or none.
+public enum CaptionMode: String, Sendable, Hashable, Codable, CaseIterable {
+    case burned, soft, both, none
+    public var burnsIn: Bool { self == .burned || self == .both }
+    public var isSoft: Bool { self == .soft || self == .both }
+}
+
+/// The `"style"` block: how burned-in captions and speakers' lower thirds look (docs/captions.md).
+public struct Style: Sendable, Hashable {
+    public var captions: CaptionStyle
+    public var speaker: LowerThirdStyle
+    public init(captions: CaptionStyle = CaptionStyle(), speaker: LowerThirdStyle = LowerThirdStyle()) {
+        self.captions = captions; self.speaker = speaker
     }
 }
 

@@ -142,7 +142,7 @@ final class ManifestLoaderTests: XCTestCase {
         XCTAssertNil(result.project)
         XCTAssertEqual(located(result), [
             #"\#(at(#"{"id": "for-icbs""#, in: text)): outputs[0]: missing key "sequence"; required: id, audience, title, sequence"#,
-            #"\#(at(#""sequnce""#, in: text)): outputs[0]: unknown key "sequnce" in outputs[0]; did you mean "sequence"? allowed: id, audience, title, sequence"#,
+            #"\#(at(#""sequnce""#, in: text)): outputs[0]: unknown key "sequnce" in outputs[0]; did you mean "sequence"? allowed: id, audience, title, sequence, captions, style"#,
         ])
     }
 
@@ -153,10 +153,10 @@ final class ManifestLoaderTests: XCTestCase {
         text = replacing(#"{"item": "reply"}"#, with: #"{"item": "reply", "transition": "fade"}"#, in: text)
         let result = load(text)
         XCTAssertEqual(located(result), [
-            #"\#(at(#""cards""#, in: text)): unknown key "cards" at the top level; allowed: provoke, project, sources, ideas, clips, outputs"#,
+            #"\#(at(#""cards""#, in: text)): unknown key "cards" at the top level; allowed: provoke, project, sources, ideas, clips, outputs, style"#,
             #"\#(at(#""date""#, in: text)): project: unknown key "date" in project; allowed: id, title, event"#,
             #"\#(at(#"{"Id""#, in: text)): sources[0]: missing key "id"; required: id, file"#,
-            #"\#(at(#""Id""#, in: text)): sources[0]: unknown key "Id" in sources[0]; did you mean "id"? allowed: id, file"#,
+            #"\#(at(#""Id""#, in: text)): sources[0]: unknown key "Id" in sources[0]; did you mean "id"? allowed: id, file, captions"#,
             #"\#(at(#""transition""#, in: text)): outputs[0].sequence[1]: unknown key "transition" in outputs[0].sequence[1]; allowed: item"#,
         ])
     }
@@ -203,7 +203,7 @@ final class ManifestLoaderTests: XCTestCase {
         // The unreadable source declares ids nobody can know, so clips naming "may2" are not called dangling.
         XCTAssertEqual(located(result), [
             #"\#(at(#"["increasing-access""#, in: text)): project: expected the project (an object with keys id, title, event), found an array"#,
-            #"\#(at(#""may2"]"#, in: text)): sources[1]: expected a source (an object with keys id, file), found "may2""#,
+            #"\#(at(#""may2"]"#, in: text)): sources[1]: expected a source (an object with keys id, file, captions), found "may2""#,
         ])
     }
 
