@@ -1,6 +1,7 @@
 // ProvokeTimeline: pure planning. It turns a validated Project into a RenderPlan: for every output,
 // a list of segments in output time, each naming exactly what produces its pixels and sound.
 // It touches no media, no clock and no file system; the renderer executes the plan as written.
+// Captions are planned in CaptionPlan.swift, from the segments made here.
 import ProvokeManifest
 
 /// The fixed delivery format of every output (later issues add presets).
@@ -88,6 +89,8 @@ public struct OutputPlan: Sendable, Equatable {
     /// "For Integrated Care Boards · Increasing access is harmful to health"
     public var comment: String { "For \(audience.description) · \(projectTitle)" }
     public var ideas: [Idea]
+    /// Captions and speakers' names in output time, with the mode and style they are shown in.
+    public var captions = CaptionPlan()
 
     public var frameCount: Int { segments.last?.frames.end ?? 0 }
     public var audioSampleCount: Int { format.samples(forFrames: frameCount) }
@@ -96,6 +99,7 @@ public struct OutputPlan: Sendable, Equatable {
     public static func == (a: OutputPlan, b: OutputPlan) -> Bool {
         a.output == b.output && a.audience == b.audience && a.title == b.title && a.format == b.format
             && a.segments == b.segments && a.project == b.project && a.projectTitle == b.projectTitle && a.ideas == b.ideas
+            && a.captions == b.captions
     }
 }
 
@@ -150,6 +154,7 @@ public enum Planner {
         }
         return OutputPlan(output: output.id, audience: output.audience, title: output.title, format: format,
                           segments: segments, project: project.id, projectTitle: project.title,
-                          ideas: ideaIDs.compactMap { project.idea($0) })
+                          ideas: ideaIDs.compactMap { project.idea($0) },
+                          captions: CaptionPlanner.plan(project, output, segments: segments, format: format))
     }
 }

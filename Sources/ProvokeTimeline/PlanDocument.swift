@@ -1,7 +1,9 @@
+import ProvokeCaptions
 import ProvokeManifest
 
 /// The printable form of a RenderPlan (`provoke plan --json`): every segment with its source range in
-/// seconds and frames and its output range, exactly as render will execute it.
+/// seconds and frames and its output range, and every caption and speaker name with its output times, exactly
+/// as render will execute it.
 public struct PlanDocument: Codable, Equatable, Sendable {
     public struct SourceRange: Codable, Equatable, Sendable {
         public var source: String
@@ -30,6 +32,47 @@ public struct PlanDocument: Codable, Equatable, Sendable {
         public var source: SourceRange?
         public var ideas: [String]
     }
+    /// One caption as the output shows it.
+    public struct CaptionEntry: Codable, Equatable, Sendable {
+        /// Output time, seconds (millisecond precision) and "HH:MM:SS.mmm"; shown from start to before end.
+        public var start: Double
+        public var end: Double
+        public var startTime: String
+        public var endTime: String
+        public var text: String
+        /// The clip it is shown over, and its segment (0-based, as in `segments`).
+        public var clip: String
+        public var segment: Int
+        /// Where it was written: "source" (the source's caption file; `source` names the source, `cue` counts
+        /// the file's cues from 1 and `writtenAt` is `file:line` of its timing line) or "clip" (the clip's own
+        /// `captions`; `cue` counts them from 1).
+        public var from: String
+        public var source: String?
+        public var cue: Int
+        public var writtenAt: String?
+        /// The cue as written, on its own clock: the recording's, or the clip's (from its `in`).
+        public var writtenStartTime: String
+        public var writtenEndTime: String
+        /// Cut at the clip's in- or out-point.
+        public var trimmed: Bool
+    }
+    public struct SpeakerEntry: Codable, Equatable, Sendable {
+        public var name: String
+        public var role: String?
+        public var start: Double
+        public var end: Double
+        public var startTime: String
+        public var endTime: String
+    }
+    public struct CaptionsEntry: Codable, Equatable, Sendable {
+        /// As the manifest says: burned, soft, both or none.
+        public var mode: CaptionMode
+        /// Drawn into the picture (libass); a mov_text track and .srt/.vtt sidecars written.
+        public var burned: Bool
+        public var soft: Bool
+        public var cues: [CaptionEntry]
+        public var speakers: [SpeakerEntry]
+    }
     public struct OutputEntry: Codable, Equatable, Sendable {
         public var output: String
         public var audience: Audience
@@ -43,6 +86,7 @@ public struct PlanDocument: Codable, Equatable, Sendable {
         public var audioSamples: Int
         public var tags: [String: String]
         public var segments: [SegmentEntry]
+        public var captions: CaptionsEntry
     }
     public var project: String
     public var title: String
@@ -82,7 +126,8 @@ public struct PlanDocument: Codable, Equatable, Sendable {
             return OutputEntry(output: o.output, audience: o.audience, title: o.title, file: "\(o.output).mp4",
                                width: o.format.width, height: o.format.height, fps: fps, frames: o.frameCount,
                                duration: o.duration.seconds, audioSamples: o.audioSampleCount,
-                               tags: Dictionary(uniqueKeysWithValues: o.tags), segments: segments)
+                               tags: Dictionary(uniqueKeysWithValues: o.tags), segments: segments,
+                               captions: CaptionsEntry(o.captions))
         }
     }
 
@@ -90,6 +135,9 @@ public struct PlanDocument: Codable, Equatable, Sendable {
     static func frameShown(at t: SourceTime, num: Int, den: Int) -> Int {
         Int((Int128(t.microseconds + 1_000) * Int128(num)) / (Int128(den) * 1_000_000))
     }
+
+    /// Milliseconds as "HH:MM:SS.mmm".
+    static func clock(_ milliseconds: Int64) -> String { OutputTime(microseconds: milliseconds * 1000).description }
 
     /// A plain-text table for people.
     public var text: String {
@@ -108,7 +156,48 @@ public struct PlanDocument: Codable, Equatable, Sendable {
                 }
                 lines.append(line)
             }
+            let c = o.captions
+            let shown = [c.burned ? "burned in" : nil, c.soft ? "soft track and sidecars" : nil].compactMap { $0 }
+            lines.append("  captions \(c.mode.rawValue) (\(shown.isEmpty ? "nothing shown" : shown.joined(separator: ", "))): "
+                         + "\(c.cues.count) cue\(c.cues.count == 1 ? "" : "s"), \(c.speakers.count) speaker name\(c.speakers.count == 1 ? "" : "s")")
+            for cue in c.cues {
+                let from = cue.from == "source" ? (cue.writtenAt ?? "\(cue.source ?? "?") cue \(cue.cue)")
+                                                : "clip \(cue.clip) caption \(cue.cue)"
+                let text = cue.text.replacingOccurrences(of: "\n", with: " / ")
+                lines.append("    \(cue.startTime)-\(cue.endTime) \"\(text)\" (\(from)\(cue.trimmed ? ", trimmed" : ""))")
+            }
+            for speaker in c.speakers {
+                lines.append("    \(speaker.startTime)-\(speaker.endTime) speaker \(speaker.name)"
+                             + (speaker.role.map { ", \($0)" } ?? ""))
+            }
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension PlanDocument.CaptionsEntry {
+    init(_ plan: CaptionPlan) {
+        func seconds(_ ms: Int64) -> Double { Double(ms) / 1000 }
+        mode = plan.mode
+        burned = plan.burnsIn
+        soft = plan.hasSoftCaptions
+        cues = plan.cues.map { planned in
+            let (from, source, index): (String, String?, Int)
+            switch planned.origin {
+            case let .source(id, i): (from, source, index) = ("source", id, i)
+            case let .clip(_, i): (from, source, index) = ("clip", nil, i)
+            }
+            return PlanDocument.CaptionEntry(
+                start: seconds(planned.cue.start), end: seconds(planned.cue.end),
+                startTime: PlanDocument.clock(planned.cue.start), endTime: PlanDocument.clock(planned.cue.end),
+                text: planned.cue.text, clip: planned.clip, segment: planned.segment, from: from, source: source,
+                cue: index + 1, writtenAt: planned.writtenAt, writtenStartTime: PlanDocument.clock(planned.originalStart),
+                writtenEndTime: PlanDocument.clock(planned.originalEnd),
+                trimmed: planned.trimmedAtStart || planned.trimmedAtEnd)
+        }
+        speakers = plan.lowerThirds.map {
+            PlanDocument.SpeakerEntry(name: $0.name, role: $0.role, start: seconds($0.start), end: seconds($0.end),
+                                      startTime: PlanDocument.clock($0.start), endTime: PlanDocument.clock($0.end))
+        }
     }
 }

@@ -32,6 +32,30 @@ public struct RenderRecord: Codable, Equatable, Sendable {
         }
     }
 
+    /// What the output carries as captions. Absent in records written before captions existed.
+    public struct Captions: Codable, Equatable, Sendable {
+        /// As the manifest says: burned, soft, both or none.
+        public var mode: CaptionMode
+        /// Captions in output time (each at most two lines; the same cues are burned in, in the track and in
+        /// the sidecars), and speakers' names shown.
+        public var cues: Int
+        public var speakers: Int
+        /// Drawn into the picture.
+        public var burned: Bool
+        /// The MP4's soft caption track (mov_text) and its language, when there is one.
+        public var track: Bool
+        public var language: String?
+        /// The sidecar files beside the MP4, when written.
+        public var srt: String?
+        public var vtt: String?
+
+        public init(mode: CaptionMode, cues: Int, speakers: Int, burned: Bool, track: Bool, language: String?,
+                    srt: String?, vtt: String?) {
+            self.mode = mode; self.cues = cues; self.speakers = speakers; self.burned = burned
+            self.track = track; self.language = language; self.srt = srt; self.vtt = vtt
+        }
+    }
+
     public struct Idea: Codable, Equatable, Sendable {
         public var id: String
         public var text: String
@@ -60,14 +84,17 @@ public struct RenderRecord: Codable, Equatable, Sendable {
     public var sha256: String
     /// When the file was rendered, ISO 8601 UTC.
     public var renderedAt: String
+    /// Captions: mode, count, track and sidecars (nil in records from before captions).
+    public var captions: Captions?
 
     public init(project: String, projectTitle: String, output: String, audience: Audience, title: String,
                 duration: Double, frames: Int, fps: Int, width: Int, height: Int, audioSamples: Int,
-                sampleRate: Int, clips: [Clip], ideas: [Idea], file: String, sha256: String, renderedAt: String) {
+                sampleRate: Int, clips: [Clip], ideas: [Idea], file: String, sha256: String, renderedAt: String,
+                captions: Captions? = nil) {
         self.project = project; self.projectTitle = projectTitle; self.output = output
         self.audience = audience; self.title = title; self.duration = duration; self.frames = frames
         self.fps = fps; self.width = width; self.height = height; self.audioSamples = audioSamples
         self.sampleRate = sampleRate; self.clips = clips; self.ideas = ideas; self.file = file
-        self.sha256 = sha256; self.renderedAt = renderedAt
+        self.sha256 = sha256; self.renderedAt = renderedAt; self.captions = captions
     }
 }
