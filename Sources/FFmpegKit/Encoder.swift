@@ -29,6 +29,24 @@ public struct AudioEncoderSettings: Sendable {
     public init() {}
 }
 
+/// Settings of a soft caption track: MP4's `mov_text` (3GPP timed text), which phones, browsers and
+/// PowerPoint offer as captions.
+public struct SubtitleEncoderSettings: Sendable {
+    /// An ASS script header (`[Script Info]`, `[V4+ Styles]` with at least one style, `[Events]` format line).
+    /// The mov_text encoder builds the track's sample description (default font, size, colour) from its first
+    /// style, or from one named `Default`.
+    public var assHeader: String
+    /// The header's style every caption is given. It must be in the header: FFmpeg 5.1's mov_text encoder
+    /// compares each caption's style with the track's default, and for a style it cannot find it writes the
+    /// first caption with a zeroed style record (font size 0, transparent text).
+    public var styleName: String
+    /// ISO 639-2 language of the track ("eng").
+    public var language: String
+    public init(assHeader: String, styleName: String, language: String = "eng") {
+        self.assHeader = assHeader; self.styleName = styleName; self.language = language
+    }
+}
+
 /// An encoder whose packets go to one stream of an OutputFile.
 public final class Encoder {
     let context: UnsafeMutablePointer<AVCodecContext>
@@ -94,6 +112,57 @@ public final class Encoder {
         if globalHeader { ctx.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
         try check("avcodec_open2(aac)", avcodec_open2(ctx, codec, nil))
         return enc
+    }
+
+    static func subtitle(_ s: SubtitleEncoderSettings, globalHeader: Bool) throws -> Encoder {
+        guard let codec = avcodec_find_encoder(AV_CODEC_ID_MOV_TEXT) else {
+            throw FFmpegError(call: "avcodec_find_encoder", reason: "the mov_text encoder is not available")
+        }
+        guard let ctx = avcodec_alloc_context3(codec) else { fatalError("avcodec_alloc_context3: out of memory") }
+        let enc = Encoder(context: ctx, name: "mov_text")
+        // Milliseconds: caption times are whole milliseconds.
+        ctx.pointee.time_base = AVRational(num: 1, den: 1000)
+        // FFmpeg 5.1's mov_text encoder refuses to open without an ASS header (movtextenc.c reads it with
+        // ff_ass_split in init); ffmpeg's CLI passes the subtitle decoder's header. The context owns the copy:
+        // avcodec_free_context frees subtitle_header, so it must come from av_malloc.
+        let bytes = Array(s.assHeader.utf8)
+        guard let header = av_mallocz(bytes.count + 1)?.assumingMemoryBound(to: UInt8.self) else {
+            fatalError("av_mallocz: out of memory")
+        }
+        header.update(from: bytes, count: bytes.count)
+        ctx.pointee.subtitle_header = header
+        ctx.pointee.subtitle_header_size = Int32(bytes.count)
+        if globalHeader { ctx.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
+        try check("avcodec_open2(mov_text)", avcodec_open2(ctx, codec, nil))
+        return enc
+    }
+
+    /// Encodes one caption (`AVSubtitle` with one ASS rect, shown for `durationMilliseconds` from its packet's
+    /// pts) into the bytes of one packet; empty when the encoder made nothing (no text).
+    /// `event` is an ASS event without its times, as FFmpeg 5.1's text subtitle encoders take them:
+    /// `ReadOrder,Layer,Style,Name,MarginL,MarginR,MarginV,Effect,Text`.
+    func encodeSubtitle(event: String, durationMilliseconds: Int64) throws -> [UInt8] {
+        var subtitle = AVSubtitle()
+        subtitle.format = 1  // text
+        // avcodec_encode_subtitle requires start_display_time 0: the packet's pts says when it starts.
+        subtitle.start_display_time = 0
+        subtitle.end_display_time = UInt32(clamping: durationMilliseconds)
+        guard let rects = av_mallocz(MemoryLayout<UnsafeMutablePointer<AVSubtitleRect>?>.stride)?
+                .assumingMemoryBound(to: UnsafeMutablePointer<AVSubtitleRect>?.self),
+              let rect = av_mallocz(MemoryLayout<AVSubtitleRect>.stride)?.assumingMemoryBound(to: AVSubtitleRect.self)
+        else { fatalError("av_mallocz: out of memory") }
+        rect.pointee.type = SUBTITLE_ASS
+        rect.pointee.ass = av_strdup(event)
+        rects[0] = rect
+        subtitle.rects = rects
+        subtitle.num_rects = 1
+        // Frees the rect, its text and the array (all from av_malloc above).
+        defer { avsubtitle_free(&subtitle) }
+        // A mov_text sample is a 16-bit length, the UTF-8 text and style boxes: the text's size plus a little.
+        var buffer = [UInt8](repeating: 0, count: event.utf8.count * 2 + 1024)
+        let size = try check("avcodec_encode_subtitle(\(name))",
+                             avcodec_encode_subtitle(context, &buffer, Int32(buffer.count), &subtitle))
+        return Array(buffer.prefix(Int(size)))
     }
 
     /// Sends a frame (nil flushes). The frame's pts must be in `timeBase`.

@@ -9,6 +9,8 @@ public final class OutputFile {
     public let temporaryPath: String
     let context: UnsafeMutablePointer<AVFormatContext>
     private var encoders: [Int: Encoder] = [:]
+    /// Caption tracks: encoded one event at a time and never flushed (subtitle encoders have no delay).
+    private var subtitleEncoders: [Int: (encoder: Encoder, style: String)] = [:]
     private let packet = Packet()
     private var started = false
     private var finished = false
@@ -50,6 +52,40 @@ public final class OutputFile {
     /// Adds an AAC stream; returns its index.
     public func addAudio(_ settings: AudioEncoderSettings) throws -> Int {
         try add(Encoder.audio(settings, globalHeader: globalHeader))
+    }
+
+    /// Adds a soft caption track (mov_text) tagged with the settings' language; returns its index. Write its
+    /// captions with `writeSubtitle` in time order.
+    public func addSubtitle(_ settings: SubtitleEncoderSettings) throws -> Int {
+        let encoder = try Encoder.subtitle(settings, globalHeader: globalHeader)
+        guard let st = avformat_new_stream(context, nil) else { fatalError("avformat_new_stream: out of memory") }
+        try check("avcodec_parameters_from_context", avcodec_parameters_from_context(st.pointee.codecpar, encoder.context), file: finalPath)
+        st.pointee.time_base = encoder.context.pointee.time_base
+        let index = Int(st.pointee.index)
+        subtitleEncoders[index] = (encoder, settings.styleName)
+        setStreamTag(index, "language", settings.language)
+        return index
+    }
+
+    /// Encodes one caption on caption track `index` and muxes it: `text` is shown from `startMilliseconds`
+    /// for `durationMilliseconds` (output time). The text is data: see `SubtitleText.assEvent`. Captions must
+    /// come in start order, interleaved with the other streams' frames by time (the muxer orders packets, but
+    /// holds them back until every stream has caught up).
+    public func writeSubtitle(_ text: String, startMilliseconds: Int64, durationMilliseconds: Int64,
+                              stream index: Int) throws {
+        let (enc, style) = subtitleEncoders[index]!
+        let bytes = try enc.encodeSubtitle(event: SubtitleText.assEvent(text, style: style),
+                                           durationMilliseconds: durationMilliseconds)
+        guard !bytes.isEmpty else { return }
+        packet.unref()
+        try check("av_new_packet", av_new_packet(packet.pointer, Int32(bytes.count)), file: finalPath)
+        packet.pointer.pointee.data.update(from: bytes, count: bytes.count)
+        packet.pointer.pointee.pts = startMilliseconds
+        packet.pointer.pointee.dts = startMilliseconds
+        packet.pointer.pointee.duration = durationMilliseconds
+        packet.streamIndex = index
+        packet.rescaleTimestamps(from: enc.timeBase, to: Rational(context.pointee.streams[index]!.pointee.time_base))
+        try check("av_interleaved_write_frame", av_interleaved_write_frame(context, packet.pointer), file: finalPath)
     }
 
     /// The encoder of stream `index`, for its frame size and time base.
