@@ -9,11 +9,18 @@ import ProvokeTimeline
 /// Audio is one continuous track: samples arrive per segment and are cut into the encoder's frame size
 /// here. It is encoded once over the whole timeline because segment lengths are not whole AAC frames, so
 /// encoding per segment would break sample-exact cuts.
+///
+/// Soft captions are known before rendering starts (they are in the plan). The worker writes each one just
+/// before the first video frame at or after its start, so the muxer, which only this thread touches, gets every
+/// stream's packets in time order; whatever is left goes in before the trailer.
 final class EncodeSink: @unchecked Sendable {  // shared state is guarded by `lock`
     let file: OutputFile
     let videoStream: Int
     let audioStream: Int
     let format: OutputFormat
+    /// The caption track and its cues in output time, in start order, never overlapping (touched only by the worker).
+    private let subtitleStream: Int?
+    private var subtitles: ArraySlice<SubtitleCue>
     /// Samples waiting for a full AAC frame (touched only by the producer's thread).
     private let audio: AudioFifo
     private var audioSamplesQueued = 0
@@ -31,11 +38,21 @@ final class EncodeSink: @unchecked Sendable {  // shared state is guarded by `lo
     private static let queueLimit = 8
     private var worker: Thread?
 
-    init(file: OutputFile, videoStream: Int, audioStream: Int, format: OutputFormat) {
+    /// One soft caption: milliseconds of output time, [start, end).
+    struct SubtitleCue {
+        var start: Int64
+        var end: Int64
+        var text: String
+    }
+
+    init(file: OutputFile, videoStream: Int, audioStream: Int, format: OutputFormat,
+         subtitles: (stream: Int, cues: [SubtitleCue])? = nil) {
         self.file = file
         self.videoStream = videoStream
         self.audioStream = audioStream
         self.format = format
+        self.subtitleStream = subtitles?.stream
+        self.subtitles = (subtitles?.cues ?? [])[...]
         self.audio = AudioFifo(channels: format.channels)
         self.audioFrameSize = max(file.encoder(audioStream).frameSize, 1024)
         let thread = Thread { [unowned self] in self.work() }
@@ -113,6 +130,17 @@ final class EncodeSink: @unchecked Sendable {  // shared state is guarded by `lo
         lock.unlock()
     }
 
+    /// Writes the captions that start at or before output frame `frame`'s time (all of them for nil).
+    private func writeSubtitles(upToFrame frame: Int64?) throws {
+        guard let stream = subtitleStream else { return }
+        while let cue = subtitles.first,
+              frame.map({ cue.start * Int64(format.fps) <= $0 * 1000 }) ?? true {
+            try file.writeSubtitle(cue.text, startMilliseconds: cue.start, durationMilliseconds: cue.end - cue.start,
+                                   stream: stream)
+            subtitles.removeFirst()
+        }
+    }
+
     private func work() {
         while true {
             lock.lock()
@@ -127,6 +155,7 @@ final class EncodeSink: @unchecked Sendable {  // shared state is guarded by `lo
                 switch job {
                 case let .video(frame, keyframe):
                     if !abandoned {
+                        try writeSubtitles(upToFrame: frame.pts ?? 0)
                         frame.setEncoderKeyframe(keyframe)
                         try file.encode(frame, stream: videoStream)
                     }
@@ -134,7 +163,10 @@ final class EncodeSink: @unchecked Sendable {  // shared state is guarded by `lo
                     if !abandoned { try file.encode(frame, stream: audioStream) }
                 case .finish:
                     last = true
-                    if !abandoned { try file.finish() }
+                    if !abandoned {
+                        try writeSubtitles(upToFrame: nil)
+                        try file.finish()
+                    }
                 }
             } catch let e {
                 error = e

@@ -1,10 +1,12 @@
 // ProvokeRender: executes a RenderPlan, one output at a time: for each segment, decode the source
 // range (seeking to the keyframe before the in-point), pick the frame shown at each output frame
-// time, normalise it (rotate, scale, letterbox, yuv420p) in a filter graph, encode (libx264, AAC) and
-// mux into one MP4 that appears by atomic rename, with its JSON record beside it.
+// time, normalise it (rotate, scale, letterbox, yuv420p) and burn in captions (libass) in a filter graph,
+// encode (libx264, AAC, mov_text captions) and mux into one MP4 that appears by atomic rename, with its
+// .srt/.vtt caption sidecars and JSON record beside it.
 // It never decides what goes where: that is the plan's job (ProvokeTimeline).
 import FFmpegKit
 import Foundation
+import ProvokeCaptions
 import ProvokeManifest
 import ProvokeTimeline
 
@@ -35,6 +37,9 @@ public struct RenderProgress: Sendable {
 public struct RenderedOutput: Sendable {
     public var mp4: URL
     public var record: URL
+    /// The caption sidecars, when the output has soft captions.
+    public var srt: URL?
+    public var vtt: URL?
     public var plan: OutputPlan
     public var sha256: String
     public var renderRecord: RenderRecord
@@ -57,7 +62,28 @@ public struct Renderer {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let mp4 = directory.appendingPathComponent("\(plan.output).mp4")
         let recordURL = directory.appendingPathComponent("\(plan.output).json")
+        let srtURL = directory.appendingPathComponent("\(plan.output).srt")
+        let vttURL = directory.appendingPathComponent("\(plan.output).vtt")
         let format = plan.format
+        let captions = plan.captions
+
+        // Burned-in captions: the ASS script goes to a temporary file beside the output (the `ass` filter
+        // reads a file), removed however the render ends.
+        var captionScript: URL?
+        defer { if let captionScript { unlink(captionScript.path) } }
+        if captions.burnsIn {
+            let script = directory.appendingPathComponent(".\(plan.output).ass.partial-\(getpid())")
+            let document = ASSDocument(frameWidth: format.width, frameHeight: format.height, cues: captions.outputCues,
+                                       style: captions.style, lowerThirds: captions.lowerThirds,
+                                       lowerThirdStyle: captions.speakerStyle)
+            do {
+                try Data(document.text.utf8).write(to: script)
+            } catch {
+                throw RenderError(output: plan.output, message: "\(script.path): cannot write the caption script: \(error.localizedDescription)",
+                                  isInputProblem: false)
+            }
+            captionScript = script
+        }
 
         let file = try OutputFile(path: mp4.path, format: "mp4", tags: plan.tags,
                                   // faststart: the index goes before the media, so browsers and phones
@@ -74,15 +100,27 @@ public struct Renderer {
         audio.sampleRate = format.sampleRate
         audio.channels = format.channels
         let audioStream = try file.addAudio(audio)
+        // Soft captions: a mov_text track. One sample shows at a time, so overlapping cues are merged into
+        // stretches showing every caption on screen. Its header's first style (the caption style) becomes the
+        // track's default font, size and colour.
+        var subtitles: (stream: Int, cues: [EncodeSink.SubtitleCue])?
+        if captions.hasSoftCaptions {
+            let header = ASSDocument(frameWidth: format.width, frameHeight: format.height, cues: [], style: captions.style).text
+            let stream = try file.addSubtitle(SubtitleEncoderSettings(assHeader: header, styleName: ASSDocument.captionStyleName,
+                                                                      language: "eng"))
+            subtitles = (stream, sequentialCues(captions.outputCues).map { EncodeSink.SubtitleCue(start: $0.start, end: $0.end, text: $0.text) })
+        }
         try file.start()
 
-        let sink = EncodeSink(file: file, videoStream: videoStream, audioStream: audioStream, format: format)
+        let sink = EncodeSink(file: file, videoStream: videoStream, audioStream: audioStream, format: format,
+                              subtitles: subtitles)
         defer { sink.stop() }
         var done = 0
         for segment in plan.segments {
             switch segment.content {
             case let .clip(clip):
-                let reader = ClipReader(clip: clip, frames: segment.frames, format: format, isCancelled: isCancelled)
+                let reader = ClipReader(clip: clip, frames: segment.frames, format: format,
+                                        captionScript: captionScript?.path, isCancelled: isCancelled)
                 do {
                     try reader.run(into: sink) { n in
                         done += n
@@ -99,10 +137,27 @@ public struct Renderer {
         // Encodes what is queued, writes the trailer and renames the file into place.
         try sink.finish(totalSamples: plan.audioSampleCount)
 
+        // Sidecars with the same cues as the track (overlaps kept: both formats allow them). Sidecars left
+        // from an earlier render with soft captions go, so the folder matches the record.
+        if captions.hasSoftCaptions {
+            try writeAtomically(Data(CaptionFormat.srt.write(captions.outputCues).utf8), to: srtURL)
+            try writeAtomically(Data(CaptionFormat.vtt.write(captions.outputCues).utf8), to: vttURL)
+        } else {
+            unlink(srtURL.path)
+            unlink(vttURL.path)
+        }
+
         let sha = try sha256Hex(ofFileAt: mp4.path)
-        let record = RenderRecord(plan: plan, file: mp4.lastPathComponent, sha256: sha, renderedAt: Date())
+        var record = RenderRecord(plan: plan, file: mp4.lastPathComponent, sha256: sha, renderedAt: Date())
+        record.captions = RenderRecord.Captions(
+            mode: captions.mode, cues: captions.cues.count, speakers: captions.lowerThirds.count,
+            burned: captions.burnsIn, track: captions.hasSoftCaptions,
+            language: captions.hasSoftCaptions ? "eng" : nil,
+            srt: captions.hasSoftCaptions ? srtURL.lastPathComponent : nil,
+            vtt: captions.hasSoftCaptions ? vttURL.lastPathComponent : nil)
         try writeAtomically(try record.jsonData(), to: recordURL)
-        return RenderedOutput(mp4: mp4, record: recordURL, plan: plan, sha256: sha, renderRecord: record)
+        return RenderedOutput(mp4: mp4, record: recordURL, srt: captions.hasSoftCaptions ? srtURL : nil,
+                              vtt: captions.hasSoftCaptions ? vttURL : nil, plan: plan, sha256: sha, renderRecord: record)
     }
 }
 
