@@ -57,9 +57,7 @@ public final class Ledger {
         if outcome == nil || outcome == .upToDate {
             // WAL lets readers work while one process writes, and a commit cost one fsync. The mode is stored
             // in the file, so only the first opener changes it. A foreign database is never touched.
-            if try db.scalar("PRAGMA journal_mode")?.textValue?.lowercased() != "wal" {
-                _ = try db.scalar("PRAGMA journal_mode = WAL")
-            }
+            try switchToWAL(db)
             if outcome == nil { outcome = try Schema.migrate(db) }
         }
         switch outcome {
@@ -71,6 +69,22 @@ public final class Ledger {
                               + " ledger; it was left untouched (choose another file with --ledger or PROVOKE_LEDGER)")
         case .upToDate, .migrated, nil:
             break
+        }
+    }
+
+    /// Switching a new file to WAL needs every other connection out of the way, and SQLite answers BUSY at
+    /// once (without its busy handler) when two processes create the ledger together and each holds a read
+    /// lock. So: retry, re-reading the mode, which the other process has usually set by then.
+    private static func switchToWAL(_ db: Connection) throws {
+        let deadline = Date().addingTimeInterval(Double(busyTimeoutMilliseconds) / 1000)
+        while true {
+            do {
+                if try db.scalar("PRAGMA journal_mode")?.textValue?.lowercased() == "wal" { return }
+                _ = try db.scalar("PRAGMA journal_mode = WAL")
+                return
+            } catch let error as SQLiteError where error.code == SQLiteCode.busy && Date() < deadline {
+                usleep(20_000)
+            }
         }
     }
 
