@@ -1,7 +1,8 @@
 // ProvokeCaptions: caption text from file to libass, pure Swift + Foundation.
 //
 // Owns: reading SRT and WebVTT (with file:line diagnostics), writing them back, moving cues from a recording's
-// own time to output time across cuts (`retime`), broadcast line wrapping, and generating the ASS script that
+// own time to output time across cuts (`retime`), broadcast line wrapping, overlaps merged for tracks that show
+// one cue at a time (`sequentialCues`), and generating the ASS script that
 // libass burns in, with caption text escaped so it can never become ASS syntax.
 //
 // Must not touch: media, FFmpeg, the clock or the file system. Callers read and write files; this module only

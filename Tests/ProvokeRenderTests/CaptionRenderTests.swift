@@ -90,6 +90,13 @@ final class CaptionRenderTests: XCTestCase {
         XCTAssertEqual(differs.indices.filter { differs[$0] > 2 }, Array(15...29) + Array(45...59), "\(differs)")
         XCTAssertEqual(differs.indices.filter { differs[$0] > 0.5 }, Array(15...29) + Array(45...59),
                        "outside a cue the caption area is as without captions")
+        // Inside the title-safe area: nothing drawn in the bottom 10% of the frame (y >= 648) nor in the side
+        // margins. (Measured from y = 656, the next row of 16x16 macroblocks: x264 spreads a little coding noise
+        // through the block that holds the text's last rows.)
+        let outsideSafeArea = [(x: 0, y: 656, w: 1280, h: 64), (x: 0, y: 400, w: 112, h: 256), (x: 1168, y: 400, w: 112, h: 256)]
+        for k in 0..<90 {
+            XCTAssertTrue(outsideSafeArea.allSatisfy { difference(plain[k], captioned[k], $0) < 0.02 }, "frame \(k)")
+        }
         let named = (0..<90).map { difference(plain[$0], captioned[$0], topLeft) }
         XCTAssertEqual(named.indices.filter { named[$0] > 5 }, Array(0...29), "\(named)")
         XCTAssertTrue(named[30...].allSatisfy { $0 < 1 }, "\(named)")
