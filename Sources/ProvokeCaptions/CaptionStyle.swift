@@ -62,7 +62,7 @@ public struct RGBAColor: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 }
 
-/// A style problem, named by the style key (as docs/captions.md spells them) so the manifest validator can
+/// A style problem, named by the style key (as the README's Captions section spells them) so the manifest validator can
 /// report it at its JSON path.
 public struct StyleProblem: Hashable, Sendable {
     /// The key within the style block: `size`, `box.padding`, `font`.
@@ -197,7 +197,7 @@ public struct LowerThirdStyle: Hashable, Sendable {
 }
 
 extension LowerThirdStyle {
-    /// Values that cannot be rendered as meant, keyed as in docs/captions.md (`speaker.…` is the caller's prefix).
+    /// Values that cannot be rendered as meant, keyed as in the README's Captions section (`speaker.…` is the caller's prefix).
     public var problems: [StyleProblem] {
         var problems = fontProblems(fontFamily, key: "font")
         for (key, value) in [("nameSize", nameSize), ("roleSize", roleSize)] where !(value > 0 && value <= 0.25) {

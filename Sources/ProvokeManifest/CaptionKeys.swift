@@ -5,7 +5,7 @@
 // drafts keep what was readable. Caption files are read by the loader (`readCaptionFiles`), since the decoder
 // itself touches no files; their problems are reported at the caption file's own line (`captions/may1.srt:14`).
 // What the keys mean, and the defaults, are ProvokeCaptions' (`CaptionStyle`, `LowerThirdStyle`) and
-// docs/captions.md's.
+// the README's Captions section's.
 
 import Foundation
 import ProvokeCaptions

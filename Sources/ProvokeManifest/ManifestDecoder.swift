@@ -39,7 +39,7 @@ enum ManifestKeys {
     /// One of a clip's own cues, timed from the clip's `in`.
     static let clipCue: [ManifestKey] = [.required("start"), .required("end"), .required("text")]
     static let speaker: [ManifestKey] = [.required("name"), .optional("role")]
-    /// The `style` block (project level and per output); keys as docs/captions.md lists them.
+    /// The `style` block (project level and per output); keys as the README's Captions section lists them.
     static let style: [ManifestKey] = [.optional("captions"), .optional("speaker")]
     static let captionStyle: [ManifestKey] = [
         "font", "size", "bold", "color", "outlineColor", "outlineWidth", "box", "position", "safeArea",

@@ -129,7 +129,7 @@ public enum CaptionMode: String, Sendable, Hashable, Codable, CaseIterable {
     public var isSoft: Bool { self == .soft || self == .both }
 }
 
-/// The `"style"` block: how burned-in captions and speakers' lower thirds look (docs/captions.md).
+/// The `"style"` block: how burned-in captions and speakers' lower thirds look (the README's Captions section).
 public struct Style: Sendable, Hashable {
     public var captions: CaptionStyle
     public var speaker: LowerThirdStyle
