@@ -193,7 +193,7 @@ private final class SoundSource {
 
     init(_ sound: SampleSpec.Sound, spec: SampleSpec) throws {
         self.spec = spec
-        if case let .speech(path) = sound { speech = try SoundSource.decodeMono(path, rate: spec.sampleRate) }
+        if case let .speech(path) = sound { speech = try SampleMedia.decodeMono(path, rate: spec.sampleRate) }
     }
 
     func samples(from start: Int, count: Int) throws -> Frame {
@@ -215,8 +215,12 @@ private final class SoundSource {
         }
         return f
     }
+}
 
-    static func decodeMono(_ path: String, rate: Int) throws -> [Float] {
+extension SampleMedia {
+    /// The first audio stream of a file, decoded and mixed to one channel of floats at `rate` (the
+    /// speech for `.speech`; the tests also listen to outputs with it).
+    public static func decodeMono(_ path: String, rate: Int) throws -> [Float] {
         let input = try InputFile(path: path)
         guard let info = input.bestStream(.audio) else {
             throw FFmpegError(call: "av_find_best_stream", file: path, reason: "no audio stream")

@@ -100,33 +100,10 @@ func stream(_ probe: [String: Any], _ type: String) -> [String: Any]? {
     streams(probe).first { $0["codec_type"] as? String == type }
 }
 
-/// Decoded audio of a file, first channel, as floats at its own rate (via FFmpeg's libraries).
+/// Decoded audio of a file, mixed to one channel, at its own rate.
 func decodeAudio(_ path: String) throws -> (samples: [Float], rate: Int) {
-    let input = try InputFile(path: path)
-    let info = try XCTUnwrap(input.bestStream(.audio))
-    input.select(streams: [info.index])
-    let decoder = try Decoder(input, stream: info.index)
-    let fifo = AudioFifo(channels: 1)
-    var resampler: Resampler?
-    let packet = Packet(), frame = Frame()
-    var atEnd = false
-    while !atEnd {
-        if try input.read(into: packet) == .endOfFile { atEnd = true; try decoder.send(nil) }
-        else if packet.streamIndex == info.index { try decoder.send(packet) } else { continue }
-        while try decoder.receive(into: frame) == .frame {
-            if resampler == nil {
-                resampler = try Resampler(inputRate: frame.sampleRate, inputChannels: frame.channelCount,
-                                          inputFormat: frame.sampleFormat, outputRate: frame.sampleRate, outputChannels: 1)
-            }
-            try resampler!.convert(frame, into: fifo)
-        }
-    }
-    try resampler?.convert(nil, into: fifo)
-    let all = try fifo.read(fifo.count, sampleRate: info.sampleRate)
-    let samples = all.withPlane(0) { raw, _ in
-        Array(UnsafeBufferPointer(start: UnsafeMutableRawPointer(raw).assumingMemoryBound(to: Float.self), count: all.sampleCount))
-    }
-    return (samples, info.sampleRate)
+    let rate = try XCTUnwrap(InputFile(path: path).bestStream(.audio)).sampleRate
+    return (try SampleMedia.decodeMono(path, rate: rate), rate)
 }
 
 /// Times (seconds) where a beep starts: the first loud sample after at least 0.2 s of quiet.
