@@ -398,12 +398,13 @@ final class ManifestLoaderTests: XCTestCase {
 }
 
 final class ManifestDocumentationTests: XCTestCase {
-    /// docs/manifest.md's example must stay a valid manifest.
+    /// The README's manifest example (the first JSON block of its manifest section) must stay a valid manifest.
     func testTheDocumentedExampleIsValid() throws {
-        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../docs/manifest.md").standardizedFileURL
-        let markdown = try String(contentsOf: docs, encoding: .utf8)
-        let example = try XCTUnwrap(markdown.components(separatedBy: "```json\n").dropFirst().first?
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../README.md").standardizedFileURL
+        let markdown = try String(contentsOf: readme, encoding: .utf8)
+        let section = try XCTUnwrap(markdown.components(separatedBy: "## The project manifest").dropFirst().first)
+        let example = try XCTUnwrap(section.components(separatedBy: "```json\n").dropFirst().first?
             .components(separatedBy: "```").first)
         let result = load(example)
         XCTAssertEqual(located(result), [])
