@@ -309,16 +309,7 @@ extension ManifestDecoder {
     mutating func readCaptionFiles(_ draft: inout ManifestDraft) {
         for index in draft.sources.indices {
             guard let written = draft.sources[index].captions else { continue }
-            let url = ManifestLoader.resolve(written.value, against: baseURL)
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-                report(written.path, written.position, "file not found: \(url.path)")
-                continue
-            }
-            guard !isDirectory.boolValue else {
-                report(written.path, written.position, "expected a caption file (.srt or .vtt), found a folder: \(url.path)")
-                continue
-            }
+            guard let url = existingFile(written, expected: "a caption file (.srt or .vtt)") else { continue }
             let data: Data
             do {
                 data = try Data(contentsOf: url)

@@ -79,22 +79,29 @@ public enum ManifestLoader {
 }
 
 extension ManifestDecoder {
+    /// Resolves a path written in the manifest against its folder and checks that it names a file,
+    /// reporting at the place it was written when it is missing or a folder.
+    mutating func existingFile(_ written: Located<String>, expected: String) -> URL? {
+        let url = ManifestLoader.resolve(written.value, against: baseURL)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            report(written.path, written.position, "file not found: \(url.path)")
+            return nil
+        }
+        guard !isDirectory.boolValue else {
+            report(written.path, written.position, "expected \(expected), found a folder: \(url.path)")
+            return nil
+        }
+        return url
+    }
+
     /// Opens every source through the probe: it must exist, be media with a video stream, and last at least
     /// until the latest `out` of the clips cut from it.
     mutating func checkMedia(_ draft: ManifestDraft, probe: any SourceProbe) {
         var durations: [String: SourceTime] = [:]
         for source in draft.sources {
             guard let id = source.id, let file = source.file else { continue }
-            let url = ManifestLoader.resolve(file.value, against: baseURL)
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-                report(file.path, file.position, "file not found: \(url.path)")
-                continue
-            }
-            guard !isDirectory.boolValue else {
-                report(file.path, file.position, "expected a media file, found a folder: \(url.path)")
-                continue
-            }
+            guard let url = existingFile(file, expected: "a media file") else { continue }
             let info: SourceMediaInfo
             do {
                 info = try probe.probe(url)
