@@ -132,6 +132,8 @@ public struct Renderer {
                 } catch let e as FFmpegError {
                     throw RenderError(output: plan.output, message: "\(mp4.path): \(e.reason) (\(e.call))", isInputProblem: false)
                 }
+            case .card:
+                throw RenderError(output: plan.output, message: "cards are not rendered yet", isInputProblem: false)
             }
         }
         // Encodes what is queued, writes the trailer and renames the file into place.

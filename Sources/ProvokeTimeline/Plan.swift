@@ -2,6 +2,7 @@
 // a list of segments in output time, each naming exactly what produces its pixels and sound.
 // It touches no media, no clock and no file system; the renderer executes the plan as written.
 // Captions are planned in CaptionPlan.swift, from the segments made here.
+import ProvokeCaptions
 import ProvokeManifest
 
 /// The fixed delivery format of every output (later issues add presets).
@@ -41,12 +42,27 @@ public struct Segment: Sendable, Equatable {
     public enum Content: Sendable, Equatable {
         /// Frames and sound of a source recording, from `sourceIn` on.
         case clip(ClipContent)
+        /// An animated text card, with the words for this output's audience.
+        case card(CardContent)
     }
     public var content: Content
-    /// Where the segment sits in the output, in output frames.
+    /// Where the segment sits in the output, in output frames. After a crossfade it starts inside the
+    /// segment before it (the two overlap for the transition's frames).
     public var frames: FrameRange
+    /// How the segment comes in after the one before it; nil for a hard cut.
+    public var transition: PlannedTransition?
 
-    public init(content: Content, frames: FrameRange) { self.content = content; self.frames = frames }
+    public init(content: Content, frames: FrameRange, transition: PlannedTransition? = nil) {
+        self.content = content; self.frames = frames; self.transition = transition
+    }
+
+    /// The manifest id of what the segment shows (a clip's or a card's).
+    public var item: String {
+        switch content {
+        case let .clip(c): return c.clip
+        case let .card(c): return c.card
+        }
+    }
 
     /// The output time of the segment's first frame.
     public func startTime(_ format: OutputFormat) -> OutputTime {
@@ -69,6 +85,53 @@ public struct ClipContent: Sendable, Equatable {
     /// fraction of a second: (numerator, denominator) = sourceIn + k / fps.
     public func sourceTime(ofFrame k: Int, fps: Int) -> (numerator: Int64, denominator: Int64) {
         (sourceIn.microseconds * Int64(fps) + Int64(k) * 1_000_000, Int64(fps) * 1_000_000)
+    }
+}
+
+/// A transition into a segment, in whole output frames.
+public struct PlannedTransition: Sendable, Equatable, Codable {
+    public var kind: Transition.Kind
+    /// The transition's length in output frames. `crossfade`: the overlap with the segment before (its last
+    /// `frames` frames and this segment's first `frames`). `fade`: the segment before fades to the background
+    /// over its last `outFrames`, this one up from it over its first `frames - outFrames`.
+    public var frames: Int
+    /// `fade` only: how many of `frames` belong to the segment before (0 on the first segment).
+    public var outFrames: Int
+    /// The colour a `fade` passes through (the output style's card background).
+    public var color: RGBAColor
+    public init(kind: Transition.Kind, frames: Int, outFrames: Int = 0, color: RGBAColor) {
+        self.kind = kind; self.frames = frames; self.outFrames = outFrames; self.color = color
+    }
+    /// Frames of this segment's start that fade or mix in.
+    public var inFrames: Int { frames - outFrames }
+}
+
+/// A card as one output shows it: the template, the words for the output's audience, and the style.
+/// How it is laid out and animated is ProvokeCards'.
+public struct CardContent: Sendable, Equatable {
+    public var card: String
+    public var template: CardTemplate
+    /// The card's words for this audience, by field; absent fields are not shown. `title` cards have the
+    /// project's title, event and date filled in here unless the card overrides them.
+    public var text: String?
+    public var attribution: String?
+    public var points: [String]
+    public var value: String?
+    public var label: String?
+    public var url: String?
+    public var event: String?
+    public var date: String?
+    public var style: CardStyle
+    /// Where in the music bed this card's sound starts (output samples from the bed's start, wrapping round
+    /// when the bed is shorter than all the cards together); nil when the style has no music.
+    public var musicOffset: Int?
+
+    public init(card: String, template: CardTemplate, text: String? = nil, attribution: String? = nil,
+                points: [String] = [], value: String? = nil, label: String? = nil, url: String? = nil,
+                event: String? = nil, date: String? = nil, style: CardStyle = CardStyle(), musicOffset: Int? = nil) {
+        self.card = card; self.template = template; self.text = text; self.attribution = attribution
+        self.points = points; self.value = value; self.label = label; self.url = url; self.event = event
+        self.date = date; self.style = style; self.musicOffset = musicOffset
     }
 }
 
@@ -112,10 +175,21 @@ public struct RenderPlan: Sendable, Equatable {
 public enum PlanError: Error, CustomStringConvertible, Equatable {
     case unknownOutput(String, known: [String])
     case emptyClip(String)
+    /// A card has no words for the audience of an output that shows it (the validator reports this first).
+    case missingAudience(card: String, field: String, audience: Audience)
+    /// A transition needs more frames than the items around it have (after rounding to whole frames).
+    case transitionTooLong(output: String, item: String, frames: Int, available: Int)
+    case crossfadeFirst(output: String, item: String)
     public var description: String {
         switch self {
         case let .unknownOutput(id, known): return "no output \"\(id)\" in the manifest (outputs: \(known.joined(separator: ", ")))"
         case let .emptyClip(id): return "clip \"\(id)\" is shorter than one frame"
+        case let .missingAudience(card, field, audience):
+            return "card \"\(card)\" has no \(field) for audience \"\(audience.rawValue)\""
+        case let .transitionTooLong(output, item, frames, available):
+            return "output \"\(output)\": the transition into \"\(item)\" needs \(frames) frames, but only \(available) are free"
+        case let .crossfadeFirst(output, item):
+            return "output \"\(output)\": \"\(item)\" is first, so there is nothing to crossfade from"
         }
     }
 }
@@ -123,7 +197,12 @@ public enum PlanError: Error, CustomStringConvertible, Equatable {
 public enum Planner {
     /// Whole output frames in a source range: (out - in) × fps, rounded to nearest.
     public static func frameCount(from start: SourceTime, to end: SourceTime, fps: Int) -> Int {
-        Int(((end.microseconds - start.microseconds) * Int64(fps) + 500_000) / 1_000_000)
+        frameCount(microseconds: end.microseconds - start.microseconds, fps: fps)
+    }
+
+    /// Whole output frames in a length of time, rounded to nearest.
+    public static func frameCount(microseconds: Int64, fps: Int) -> Int {
+        Int((microseconds * Int64(fps) + 500_000) / 1_000_000)
     }
 
     /// Plans the named outputs (all when `outputs` is empty), in manifest order.
@@ -140,21 +219,88 @@ public enum Planner {
         var segments: [Segment] = []
         var cursor = 0
         var ideaIDs: [String] = []
+        var musicSamples = 0
         for item in output.sequence {
-            guard let clip = project.clip(item.item), let source = project.source(clip.source) else {
-                preconditionFailure("a validated project's sequence names a clip with a source")
+            let content: Segment.Content
+            let count: Int
+            if let clip = project.clip(item.item) {
+                guard let source = project.source(clip.source) else {
+                    preconditionFailure("a validated project's clips name a source")
+                }
+                count = frameCount(from: clip.in, to: clip.out, fps: format.fps)
+                if count <= 0 { throw PlanError.emptyClip(clip.id) }
+                content = .clip(ClipContent(clip: clip.id, source: source.id, file: source.file, path: source.url.path,
+                                            sourceIn: clip.in, sourceOut: clip.out, ideas: clip.ideas))
+                for idea in clip.ideas where !ideaIDs.contains(idea) { ideaIDs.append(idea) }
+            } else if let card = project.card(item.item) {
+                count = frameCount(microseconds: card.duration, fps: format.fps)
+                if count <= 0 { throw PlanError.emptyClip(card.id) }
+                var words = try cardContent(card, project: project, audience: output.audience, style: output.style.card)
+                if output.style.card.music != nil {
+                    words.musicOffset = musicSamples
+                    musicSamples += format.samples(forFrames: count)
+                }
+                content = .card(words)
+            } else {
+                preconditionFailure("a validated project's sequence names a clip or a card")
             }
-            let count = frameCount(from: clip.in, to: clip.out, fps: format.fps)
-            if count <= 0 { throw PlanError.emptyClip(clip.id) }
-            let content = ClipContent(clip: clip.id, source: source.id, file: source.file, path: source.url.path,
-                                      sourceIn: clip.in, sourceOut: clip.out, ideas: clip.ideas)
-            segments.append(Segment(content: .clip(content), frames: FrameRange(start: cursor, count: count)))
-            cursor += count
-            for idea in clip.ideas where !ideaIDs.contains(idea) { ideaIDs.append(idea) }
+
+            var start = cursor
+            var transition: PlannedTransition?
+            if let t = item.transition, t.kind != .cut {
+                let frames = max(1, frameCount(microseconds: t.duration, fps: format.fps))
+                let previous = segments.last
+                // Frames of the segment before that are not already taken by its own way in.
+                let free = previous.map { $0.frames.count - ($0.transition?.inFrames ?? 0) } ?? 0
+                switch t.kind {
+                case .cut: break
+                case .crossfade:
+                    guard previous != nil else { throw PlanError.crossfadeFirst(output: output.id, item: item.item) }
+                    if frames > min(free, count) {
+                        throw PlanError.transitionTooLong(output: output.id, item: item.item, frames: frames,
+                                                          available: min(free, count))
+                    }
+                    start = cursor - frames
+                    transition = PlannedTransition(kind: .crossfade, frames: frames, color: output.style.card.background)
+                case .fade:
+                    let out = previous == nil ? 0 : frames / 2
+                    if out > free || frames - out > count {
+                        throw PlanError.transitionTooLong(output: output.id, item: item.item, frames: frames,
+                                                          available: previous == nil ? count : 2 * min(free, count))
+                    }
+                    transition = PlannedTransition(kind: .fade, frames: frames, outFrames: out,
+                                                   color: output.style.card.background)
+                }
+            }
+            segments.append(Segment(content: content, frames: FrameRange(start: start, count: count), transition: transition))
+            cursor = start + count
         }
         return OutputPlan(output: output.id, audience: output.audience, title: output.title, format: format,
                           segments: segments, project: project.id, projectTitle: project.title,
                           ideas: ideaIDs.compactMap { project.idea($0) },
                           captions: CaptionPlanner.plan(project, output, segments: segments, format: format))
+    }
+
+    /// A card's words for one audience. `title` cards default to the project's title, event and date.
+    static func cardContent(_ card: Card, project: Project, audience: Audience, style: CardStyle) throws -> CardContent {
+        func words(_ text: AudienceText?, _ field: String) throws -> String? {
+            guard let text else { return nil }
+            guard let words = text.text(for: audience) else {
+                throw PlanError.missingAudience(card: card.id, field: field, audience: audience)
+            }
+            return words
+        }
+        var content = CardContent(card: card.id, template: card.template, text: try words(card.text, "text"),
+                                  attribution: try words(card.attribution, "attribution"),
+                                  points: try card.points.enumerated().map { try words($1, "points[\($0)]")! },
+                                  value: try words(card.value, "value"), label: try words(card.label, "label"),
+                                  url: try words(card.url, "url"), event: try words(card.event, "event"),
+                                  date: try words(card.date, "date"), style: style)
+        if card.template == .title {
+            content.text = content.text ?? project.title
+            content.event = content.event ?? project.event
+            content.date = content.date ?? project.date
+        }
+        return content
     }
 }

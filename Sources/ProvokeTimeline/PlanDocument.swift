@@ -30,7 +30,34 @@ public struct PlanDocument: Codable, Equatable, Sendable {
         public var startFrame: Int
         public var endFrame: Int
         public var source: SourceRange?
+        /// For cards: the template and the words this output's audience sees.
+        public var card: CardEntry?
+        /// How the segment comes in (absent: a hard cut).
+        public var transition: TransitionEntry?
         public var ideas: [String]
+    }
+    public struct CardEntry: Codable, Equatable, Sendable {
+        public var card: String
+        public var template: CardTemplate
+        public var text: String?
+        public var attribution: String?
+        public var points: [String]?
+        public var value: String?
+        public var label: String?
+        public var url: String?
+        public var event: String?
+        public var date: String?
+        /// Where the card's music starts in the bed, seconds (absent: the card is silent).
+        public var musicFrom: Double?
+    }
+    public struct TransitionEntry: Codable, Equatable, Sendable {
+        public var type: Transition.Kind
+        /// Frames and seconds: for a crossfade, the overlap with the segment before; for a fade, the whole
+        /// dip (`outFrames` of it on the segment before).
+        public var frames: Int
+        public var seconds: Double
+        public var outFrames: Int?
+        public var color: String?
     }
     /// One caption as the output shows it.
     public struct CaptionEntry: Codable, Equatable, Sendable {
@@ -102,8 +129,14 @@ public struct PlanDocument: Codable, Equatable, Sendable {
             func time(_ frame: Int) -> OutputTime { OutputTime(microseconds: Int64(frame) * 1_000_000 / Int64(fps)) }
             let segments = o.segments.map { s -> SegmentEntry in
                 var source: SourceRange?
+                var card: CardEntry?
                 var ideas: [String] = []
                 switch s.content {
+                case let .card(c):
+                    card = CardEntry(card: c.card, template: c.template, text: c.text, attribution: c.attribution,
+                                     points: c.points.isEmpty ? nil : c.points, value: c.value, label: c.label,
+                                     url: c.url, event: c.event, date: c.date,
+                                     musicFrom: c.musicOffset.map { Double($0) / Double(o.format.sampleRate) })
                 case let .clip(c):
                     ideas = c.ideas
                     var first: Int?, last: Int?, rate: String?
@@ -119,9 +152,15 @@ public struct PlanDocument: Codable, Equatable, Sendable {
                                          inTime: c.sourceIn.description, outTime: c.sourceOut.description,
                                          firstFrame: first, lastFrame: last, frameRate: rate)
                 }
-                return SegmentEntry(kind: "clip", outputStart: time(s.frames.start).seconds, outputEnd: time(s.frames.end).seconds,
+                let transition = s.transition.map {
+                    TransitionEntry(type: $0.kind, frames: $0.frames, seconds: Double($0.frames) / Double(fps),
+                                    outFrames: $0.kind == .fade ? $0.outFrames : nil,
+                                    color: $0.kind == .fade ? String($0.color.hex.prefix(7)) : nil)
+                }
+                return SegmentEntry(kind: card == nil ? "clip" : "card", outputStart: time(s.frames.start).seconds, outputEnd: time(s.frames.end).seconds,
                                     outputStartTime: time(s.frames.start).description, outputEndTime: time(s.frames.end).description,
-                                    startFrame: s.frames.start, endFrame: s.frames.end, source: source, ideas: ideas)
+                                    startFrame: s.frames.start, endFrame: s.frames.end, source: source, card: card,
+                                    transition: transition, ideas: ideas)
             }
             return OutputEntry(output: o.output, audience: o.audience, title: o.title, file: "\(o.output).mp4",
                                width: o.format.width, height: o.format.height, fps: fps, frames: o.frameCount,
@@ -148,6 +187,15 @@ public struct PlanDocument: Codable, Equatable, Sendable {
             lines.append("  \(o.width)x\(o.height) \(o.fps) fps, \(o.frames) frames, \(OutputTime(microseconds: Int64(o.frames) * 1_000_000 / Int64(o.fps))), \(o.audioSamples) audio samples")
             for (i, s) in o.segments.enumerated() {
                 var line = "  \(i + 1). \(s.outputStartTime)-\(s.outputEndTime) frames \(s.startFrame)-\(s.endFrame - 1)"
+                if let t = s.transition {
+                    line += "  [\(t.type.rawValue) \(t.frames) frames]"
+                }
+                if let card = s.card {
+                    let words = [card.text, card.value, card.label, card.attribution, card.url].compactMap { $0 }
+                        + (card.points ?? [])
+                    let shown = words.map { $0.replacingOccurrences(of: "\n", with: " / ") }.joined(separator: " | ")
+                    line += "  card \(card.card) (\(card.template.rawValue)): \(shown)"
+                }
                 if let src = s.source {
                     line += "  clip \(src.clip): \(src.source) \(src.inTime)-\(src.outTime)"
                     if let f = src.firstFrame, let l = src.lastFrame, let r = src.frameRate {
