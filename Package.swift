@@ -4,7 +4,8 @@
 // Data flows one way, and the targets follow it:
 //   ProvokeManifest (JSON -> validated Project) -> ProvokeTimeline (pure plan in output time)
 //   -> ProvokeRender (decode -> filter -> encode -> mux, over FFmpegKit) -> ProvokeLedger (SQLite) -> provoke (CLI)
-// Only FFmpegKit imports CFFmpeg; only ProvokeLedger imports CSQLite.
+// Only FFmpegKit imports CFFmpeg; only ProvokeLedger imports CSQLite; only ProvokeCards imports CLibass
+// and CFontconfig.
 import PackageDescription
 
 let package = Package(
@@ -23,27 +24,34 @@ let package = Package(
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavfilter-dev", "libavutil-dev",
                               "libswscale-dev", "libswresample-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibass", pkgConfig: "libass", providers: [.apt(["libass-dev"])]),
+        .systemLibrary(name: "CFontconfig", pkgConfig: "fontconfig", providers: [.apt(["libfontconfig-dev"])]),
 
         .target(name: "FFmpegKit", dependencies: ["CFFmpeg"]),
         .target(name: "ProvokeManifest", dependencies: ["ProvokeCaptions"]),
         .target(name: "ProvokeTimeline", dependencies: ["ProvokeManifest", "ProvokeCaptions"]),
         .target(name: "ProvokeCaptions"),
-        .target(name: "ProvokeRender", dependencies: ["FFmpegKit", "ProvokeManifest", "ProvokeTimeline", "ProvokeCaptions"]),
+        .target(name: "ProvokeCards",
+                dependencies: ["CLibass", "CFontconfig", "ProvokeManifest", "ProvokeTimeline", "ProvokeCaptions"]),
+        .target(name: "ProvokeRender",
+                dependencies: ["FFmpegKit", "ProvokeManifest", "ProvokeTimeline", "ProvokeCaptions", "ProvokeCards"]),
         .target(name: "ProvokeSamples", dependencies: ["FFmpegKit"]),
         .target(name: "ProvokeLedger", dependencies: ["CSQLite", "ProvokeTimeline"]),
         .executableTarget(
             name: "provoke",
             dependencies: [
-                "ProvokeManifest", "ProvokeTimeline", "ProvokeRender", "ProvokeLedger", "ProvokeSamples", "FFmpegKit",
+                "ProvokeManifest", "ProvokeTimeline", "ProvokeCards", "ProvokeRender", "ProvokeLedger", "ProvokeSamples",
+                "FFmpegKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .testTarget(name: "ProvokeManifestTests", dependencies: ["ProvokeManifest", "ProvokeCaptions"]),
         .testTarget(name: "ProvokeTimelineTests", dependencies: ["ProvokeTimeline", "ProvokeManifest", "ProvokeCaptions"]),
         .testTarget(name: "ProvokeCaptionsTests", dependencies: ["ProvokeCaptions"]),
+        .testTarget(name: "ProvokeCardsTests", dependencies: ["ProvokeCards", "ProvokeTimeline", "ProvokeManifest", "ProvokeCaptions"]),
         .testTarget(name: "ProvokeRenderTests",
                     dependencies: ["ProvokeRender", "ProvokeSamples", "FFmpegKit", "ProvokeManifest", "ProvokeTimeline",
-                                   "ProvokeCaptions"]),
+                                   "ProvokeCaptions", "ProvokeCards"]),
         .testTarget(name: "ProvokeLedgerTests", dependencies: ["ProvokeLedger"]),
         // Runs the built executable: exit codes, messages, files left behind.
         .testTarget(name: "ProvokeCLITests", dependencies: ["provoke", "ProvokeSamples", "FFmpegKit"]),
