@@ -1,0 +1,40 @@
+import Foundation
+import ProvokeManifest
+import ProvokeTimeline
+import XCTest
+@testable import ProvokeCards
+
+/// Saves each template at a few instants (set PROVOKE_CARD_PREVIEWS=1), and checks each lays out at all.
+final class PreviewTests: XCTestCase {
+    func testPreviews() throws {
+        let logo = ManifestFile(written: "assets/logo.png", url: URL(fileURLWithPath: "/nonexistent/logo.png"))
+        let cards: [(String, CardContent)] = [
+            ("title", card(.title, text: "Increasing access is harmful to health", event: "Provocation event, Royal College of GPs", date: "1 May 2026")),
+            ("statement", card(.statement, text: "Every extra appointment offered without continuity makes the next one harder to get.")),
+            ("quote", card(.quote, text: "We measured access and lost sight of the relationship that makes care work.", attribution: "Dr A. Example, GP partner")),
+            ("points", card(.points, text: "What we propose", points: ["Fund continuity, not throughput", "Measure relationships as well as waits", "Protect time for complex patients", "Let practices choose their own targets"])),
+            ("stat", card(.stat, value: "62%", label: "of patients prefer to wait to see their own GP")),
+            ("end", card(.end, text: "Join the conversation", url: "provoke.example.org/access")),
+            ("end-logo", card(.end, text: "Join the conversation", url: "provoke.example.org/access", style: CardStyle(logo: logo))),
+        ]
+        for (name, content) in cards {
+            let scene = try CardLayout.scene(for: content, frames: testFrames, format: testFormat)
+            for (label, t) in [("a", outputMs(100)), ("b", outputMs(500)), ("c", outputMs(1500)), ("hold", holdMs())] {
+                let frame = try scene.inkFrame(atMilliseconds: t, format: testFormat)
+                if label == "hold" {
+                    var f = frame
+                    if let box = scene.logoBox { drawBox(&f, box) }
+                    savePreview(f, "\(name)-\(label)")
+                } else {
+                    savePreview(frame, "\(name)-\(label)")
+                }
+            }
+            print(name, scene.scale, scene.logoBox as Any)
+        }
+    }
+
+    private func drawBox(_ f: inout InkFrame, _ box: PixelRect) {
+        for x in box.x..<box.maxX { for y in [box.y, box.maxY - 1] { let p = 3 * (y * f.width + x); f.rgb[p] = 255; f.rgb[p + 1] = 0; f.rgb[p + 2] = 0 } }
+        for y in box.y..<box.maxY { for x in [box.x, box.maxX - 1] { let p = 3 * (y * f.width + x); f.rgb[p] = 255; f.rgb[p + 1] = 0; f.rgb[p + 2] = 0 } }
+    }
+}
