@@ -1,5 +1,6 @@
 // The caption keys of format 1: `sources[].captions` (a caption file), `clips[].captions` (a clip's own cues),
-// `clips[].speaker`, `outputs[].captions` (the mode) and the `style` block, project level and per output.
+// `clips[].speaker`, `outputs[].captions` (the mode) and the `style` block, project level and per output (its
+// card keys too; the files and fonts they name are checked with the cards, in CardKeys.swift).
 //
 // Reading and checking them follows the rest of the decoder: every problem is reported at its JSON path and the
 // drafts keep what was readable. Caption files are read by the loader (`readCaptionFiles`), since the decoder
@@ -18,7 +19,7 @@ import ProvokeCaptions
 struct StylePatch {
     struct Edit {
         /// The key within the block, dotted as `CaptionStyle.problems` names it after a `captions.` or `speaker.`
-        /// prefix: `captions.size`, `speaker.box.padding`.
+        /// prefix: `captions.size`, `speaker.box.padding`; the card keys are `card.font`, `card.logo`, ….
         var key: String
         var path: JSONPath
         var position: TextPosition
@@ -26,6 +27,9 @@ struct StylePatch {
     }
 
     var edits: [Edit] = []
+    /// The values that name something outside the manifest, by edit key (`card.font`, `card.logo`,
+    /// `card.music`, `captions.font`, `speaker.font`): the loader checks that the fonts and files exist.
+    var named: [String: Located<String>] = [:]
 
     func applied(to base: Style) -> Style {
         var style = base
@@ -46,13 +50,62 @@ struct StylePatch {
 }
 
 extension ManifestDecoder {
-    /// `{"captions": {…}, "speaker": {…}}`.
+    /// `{"font": …, "background": …, "text": …, "accent": …, "logo": …, "music": …, "captions": {…},
+    /// "speaker": {…}}`: the card keys, then the captions' and speakers' blocks.
     mutating func decodeStyle(_ node: JSONNode, at path: JSONPath) -> StylePatch? {
         guard let fields = fields(of: node, at: path, keys: ManifestKeys.style, noun: "a style") else { return nil }
         var patch = StylePatch()
-        if let captions = fields["captions"] { captionStyle(captions, at: path + "captions", into: &patch) }
-        if let speaker = fields["speaker"] { speakerStyle(speaker, at: path + "speaker", into: &patch) }
+        for key in ManifestKeys.style.map(\.name) {
+            guard let value = fields[key] else { continue }
+            let at = path + key
+            switch key {
+            case "font": cardFont(value, at: at, into: &patch)
+            case "background": set(\.card.background, color(value, at: at), "card.background", value, at, &patch)
+            case "text": set(\.card.text, color(value, at: at), "card.text", value, at, &patch)
+            case "accent": set(\.card.accent, color(value, at: at), "card.accent", value, at, &patch)
+            case "logo": cardFile(\.card.logo, "card.logo", value, at: at, into: &patch)
+            case "music": cardFile(\.card.music, "card.music", value, at: at, into: &patch)
+            case "captions": captionStyle(value, at: at, into: &patch)
+            case "speaker": speakerStyle(value, at: at, into: &patch)
+            default: preconditionFailure("ManifestKeys.style has a key without a reader: \(key)")
+            }
+        }
         return patch
+    }
+
+    /// The cards' font: a family name, or a font file (`.ttf`, `.otf`, `.ttc`) relative to the manifest. Either
+    /// way this edit is provisional: the loader reads the file's family and finds the fonts folder
+    /// (`checkCardStyles`), since the decoder touches no files.
+    private mutating func cardFont(_ node: JSONNode, at path: JSONPath, into patch: inout StylePatch) {
+        guard let written = located(node, at: path, nonEmpty: true) else { return }
+        let value = written.value
+        if ManifestDecoder.isFontFile(value) {
+            let url = ManifestLoader.resolve(value, against: baseURL)
+            patch.edits.append(StylePatch.Edit(key: "card.font", path: path, position: node.position) {
+                $0.card.font = url.deletingPathExtension().lastPathComponent
+                $0.card.fontsDirectory = url.deletingLastPathComponent()
+            })
+        } else {
+            if let problem = ManifestDecoder.fontFamilyProblem(value) {
+                report(path, node.position, problem)
+                return
+            }
+            patch.edits.append(StylePatch.Edit(key: "card.font", path: path, position: node.position) {
+                $0.card.font = value
+                $0.card.fontsDirectory = nil
+            })
+        }
+        patch.named["card.font"] = written
+    }
+
+    /// `logo` and `music`: a path like a source's `file`, resolved here; that the file exists (and, with a probe,
+    /// holds a picture or sound) is the loader's check.
+    private mutating func cardFile(_ keyPath: WritableKeyPath<Style, ManifestFile?>, _ key: String, _ node: JSONNode,
+                                   at path: JSONPath, into patch: inout StylePatch) {
+        guard let written = located(node, at: path, nonEmpty: true) else { return }
+        let file = ManifestFile(written: written.value, url: ManifestLoader.resolve(written.value, against: baseURL))
+        patch.edits.append(StylePatch.Edit(key: key, path: path, position: node.position) { $0[keyPath: keyPath] = file })
+        patch.named[key] = written
     }
 
     private mutating func captionStyle(_ node: JSONNode, at path: JSONPath, into patch: inout StylePatch) {
@@ -62,7 +115,10 @@ extension ManifestDecoder {
             guard let value = fields[key] else { continue }
             let at = path + key
             switch key {
-            case "font": set(\.captions.fontFamily, string(value, at: at), "captions.font", value, at, &patch)
+            case "font":
+                let family = located(value, at: at, nonEmpty: true)
+                set(\.captions.fontFamily, family?.value, "captions.font", value, at, &patch)
+                patch.named["captions.font"] = family
             case "size": set(\.captions.fontSize, number(value, at: at), "captions.size", value, at, &patch)
             case "bold": set(\.captions.bold, bool(value, at: at), "captions.bold", value, at, &patch)
             case "color": set(\.captions.textColor, color(value, at: at), "captions.color", value, at, &patch)
@@ -93,7 +149,10 @@ extension ManifestDecoder {
             guard let value = fields[key] else { continue }
             let at = path + key
             switch key {
-            case "font": set(\.speaker.fontFamily, string(value, at: at), "speaker.font", value, at, &patch)
+            case "font":
+                let family = located(value, at: at, nonEmpty: true)
+                set(\.speaker.fontFamily, family?.value, "speaker.font", value, at, &patch)
+                patch.named["speaker.font"] = family
             case "nameSize": set(\.speaker.nameSize, number(value, at: at), "speaker.nameSize", value, at, &patch)
             case "roleSize": set(\.speaker.roleSize, number(value, at: at), "speaker.roleSize", value, at, &patch)
             case "color": set(\.speaker.textColor, color(value, at: at), "speaker.color", value, at, &patch)
@@ -158,10 +217,6 @@ extension ManifestDecoder {
 
     // MARK: Style values
 
-    private mutating func string(_ node: JSONNode, at path: JSONPath) -> String? {
-        located(node, at: path, nonEmpty: true)?.value
-    }
-
     /// A share of the frame (sizes, widths, margins): any JSON number; ranges are `CaptionStyle.problems`' to judge.
     private mutating func number(_ node: JSONNode, at path: JSONPath) -> Double? {
         guard case .number(let literal) = node.value, let value = Double(literal), value.isFinite else {
@@ -202,8 +257,8 @@ extension ManifestDecoder {
     }
 
     /// One of the enumeration's raw values.
-    private mutating func choice<Choice: RawRepresentable & CaseIterable>(_ node: JSONNode, at path: JSONPath,
-                                                                         as type: Choice.Type) -> Choice?
+    mutating func choice<Choice: RawRepresentable & CaseIterable>(_ node: JSONNode, at path: JSONPath,
+                                                                 as type: Choice.Type) -> Choice?
     where Choice.RawValue == String {
         let names = Choice.allCases.map(\.rawValue)
         if case .string(let text) = node.value, let value = Choice(rawValue: text) { return value }

@@ -5,6 +5,7 @@
 // still checked around a broken value. Only a draft without errors becomes a Project (ManifestLoader).
 //
 // Adding a key to the format: one entry in `ManifestKeys`, one field in the draft, one line in its `decode…`.
+// Cards, transitions and the style block's card keys are read in CardKeys.swift, captions in CaptionKeys.swift.
 
 import Foundation
 import ProvokeCaptions
@@ -21,9 +22,9 @@ struct ManifestKey {
 enum ManifestKeys {
     static let root: [ManifestKey] = [
         .required("provoke"), .required("project"), .required("sources"), .optional("ideas"), .required("clips"),
-        .required("outputs"), .optional("style"),
+        .optional("cards"), .required("outputs"), .optional("style"),
     ]
-    static let project: [ManifestKey] = [.required("id"), .required("title"), .optional("event")]
+    static let project: [ManifestKey] = [.required("id"), .required("title"), .optional("event"), .optional("date")]
     static let source: [ManifestKey] = [.required("id"), .required("file"), .optional("captions")]
     static let idea: [ManifestKey] = [.required("id"), .required("text")]
     static let clip: [ManifestKey] = [
@@ -34,13 +35,32 @@ enum ManifestKeys {
         .required("id"), .required("audience"), .required("title"), .required("sequence"), .optional("captions"),
         .optional("style"),
     ]
-    /// The object form of a `sequence` entry; issue 5 adds `transition`.
-    static let sequenceItem: [ManifestKey] = [.required("item")]
+    /// The object form of a `sequence` entry.
+    static let sequenceItem: [ManifestKey] = [.required("item"), .optional("transition")]
+    /// `sequence[].transition`: how the item comes in after the one before it.
+    static let transition: [ManifestKey] = [.required("type"), .optional("duration")]
+    /// The keys every card has; the rest depend on its template (`cardFields`).
+    static let card: [ManifestKey] = [.required("id"), .required("template"), .required("duration")]
+    /// The text keys of each template, in the order the README lists them. A key of another template is an
+    /// error on this one (a `statement` card would not show `points`, so writing them is a mistake).
+    static func cardFields(_ template: CardTemplate) -> [ManifestKey] {
+        switch template {
+        case .title: return [.optional("text"), .optional("event"), .optional("date")]
+        case .statement: return [.required("text")]
+        case .quote: return [.required("text"), .optional("attribution")]
+        case .points: return [.required("points")]
+        case .stat: return [.required("value"), .optional("label")]
+        case .end: return [.required("text"), .optional("url")]
+        }
+    }
     /// One of a clip's own cues, timed from the clip's `in`.
     static let clipCue: [ManifestKey] = [.required("start"), .required("end"), .required("text")]
     static let speaker: [ManifestKey] = [.required("name"), .optional("role")]
-    /// The `style` block (project level and per output); keys as the README's Captions section lists them.
-    static let style: [ManifestKey] = [.optional("captions"), .optional("speaker")]
+    /// The `style` block (project level and per output): the card keys, then captions' and speakers' blocks
+    /// (keys as the README's Captions section lists them).
+    static let style: [ManifestKey] = [
+        "font", "background", "text", "accent", "logo", "music", "captions", "speaker",
+    ].map(ManifestKey.optional)
     static let captionStyle: [ManifestKey] = [
         "font", "size", "bold", "color", "outlineColor", "outlineWidth", "box", "position", "safeArea",
         "maxLineLength", "maxLines",
@@ -64,6 +84,7 @@ struct ProjectDraft {
     var id: Located<String>?
     var title: String?
     var event: String?
+    var date: String?
 }
 
 struct SourceDraft {
@@ -108,7 +129,7 @@ struct OutputDraft {
     var id: Located<String>?
     var audience: Audience?
     var title: String?
-    var sequence: [Located<String>]?
+    var sequence: [SequenceItemDraft]?
     /// Nil when absent (the default, both) or unreadable (reported).
     var captions: CaptionMode?
     var style: StylePatch?
@@ -119,6 +140,7 @@ struct ManifestDraft {
     var sources: [SourceDraft] = []
     var ideas: [IdeaDraft] = []
     var clips: [ClipDraft] = []
+    var cards: [CardDraft] = []
     var outputs: [OutputDraft] = []
     /// The project-level `style` block, if any.
     var style: StylePatch?
@@ -203,6 +225,7 @@ struct ManifestDecoder {
         draft.sources = list(fields, "sources", noun: "sources", unreadable: &draft.unreadableLists) { $0.decodeSource($1, at: $2) }
         draft.ideas = list(fields, "ideas", noun: "ideas", unreadable: &draft.unreadableLists) { $0.decodeIdea($1, at: $2) }
         draft.clips = list(fields, "clips", noun: "clips", unreadable: &draft.unreadableLists) { $0.decodeClip($1, at: $2) }
+        draft.cards = list(fields, "cards", noun: "cards", unreadable: &draft.unreadableLists) { $0.decodeCard($1, at: $2) }
         draft.outputs = list(fields, "outputs", noun: "outputs", unreadable: &draft.unreadableLists) { $0.decodeOutput($1, at: $2) }
         if let style = fields["style"] { draft.style = decodeStyle(style, at: JSONPath.root + "style") }
         if let outputs = fields["outputs"], case .array(let items) = outputs.value, items.isEmpty {
@@ -210,7 +233,10 @@ struct ManifestDecoder {
         }
 
         checkReferences(draft)
+        checkCards(draft)
+        checkTransitions(draft)
         checkStyles(draft)
+        warnUnused(draft)
         return draft
     }
 
@@ -238,7 +264,8 @@ struct ManifestDecoder {
         guard let fields = fields(of: node, at: path, keys: ManifestKeys.project, noun: "the project") else {
             return nil
         }
-        return ProjectDraft(id: id(fields, "id"), title: text(fields, "title"), event: text(fields, "event"))
+        return ProjectDraft(id: id(fields, "id"), title: text(fields, "title"), event: text(fields, "event"),
+                            date: text(fields, "date"))
     }
 
     private mutating func decodeSource(_ node: JSONNode, at path: JSONPath) -> SourceDraft? {
@@ -271,10 +298,11 @@ struct ManifestDecoder {
         guard let fields = fields(of: node, at: path, keys: ManifestKeys.output, noun: "an output") else {
             return nil
         }
-        var sequence: [Located<String>]?
-        if let list = fields["sequence"], let items = array(list, at: path + "sequence", noun: "a list of clip ids") {
+        var sequence: [SequenceItemDraft]?
+        if let list = fields["sequence"],
+           let items = array(list, at: path + "sequence", noun: "a list of clip and card ids") {
             if items.isEmpty {
-                report(path + "sequence", list.position, "expected at least one clip id, found an empty array")
+                report(path + "sequence", list.position, "expected at least one clip or card id, found an empty array")
             }
             sequence = items.enumerated().compactMap { sequenceItem($1, at: path + "sequence" + $0) }
         }
@@ -284,18 +312,21 @@ struct ManifestDecoder {
                            style: fields["style"].flatMap { decodeStyle($0, at: path + "style") })
     }
 
-    /// `"opening"` or `{"item": "opening"}`.
-    private mutating func sequenceItem(_ node: JSONNode, at path: JSONPath) -> Located<String>? {
+    /// `"opening"` or `{"item": "opening", "transition": {…}}`. An item whose transition is unreadable is kept
+    /// (without it), so its id is still resolved.
+    private mutating func sequenceItem(_ node: JSONNode, at path: JSONPath) -> SequenceItemDraft? {
         switch node.value {
         case .string(let id):
-            return Located(value: id, path: path, position: node.position)
+            return SequenceItemDraft(item: Located(value: id, path: path, position: node.position))
         case .object:
             guard let fields = fields(of: node, at: path, keys: ManifestKeys.sequenceItem, noun: "a sequence item")
             else { return nil }
-            return located(fields, "item", nonEmpty: false)
+            let transition = fields["transition"].flatMap { self.transition($0, at: path + "transition") }
+            guard let item = located(fields, "item", nonEmpty: false) else { return nil }
+            return SequenceItemDraft(item: item, transition: transition)
         default:
-            report(path, node.position,
-                   "expected a clip id or an object {\"item\": \"clip-id\"}, found \(node.foundDescription)")
+            report(path, node.position, "expected a clip or card id, or an object {\"item\": \"id\", \"transition\": {…}}, "
+                   + "found \(node.foundDescription)")
             return nil
         }
     }
@@ -306,15 +337,13 @@ struct ManifestDecoder {
         let unreadable = draft.unreadableLists
         let sources = register(draft.sources.map(\.id), kind: "source", complete: !unreadable.contains("sources"))
         let ideas = register(draft.ideas.map(\.id), kind: "idea", complete: !unreadable.contains("ideas"))
-        let clips = register(draft.clips.map(\.id), kind: "clip", complete: !unreadable.contains("clips"))
+        // Clips and cards share one namespace: a sequence item names either, so the id alone must say which.
+        let items = register(draft.clips.map { ($0.id, "clip") } + draft.cards.map { ($0.id, "card") },
+                             complete: !unreadable.contains("clips") && !unreadable.contains("cards"))
         _ = register(draft.outputs.map(\.id), kind: "output", complete: true)
 
-        var usedSources = Set<String>(), usedClips = Set<String>()
         for clip in draft.clips {
-            if let source = clip.source {
-                resolve(source, in: sources, kind: "source")
-                usedSources.insert(source.value)
-            }
+            if let source = clip.source { resolve(source, in: sources, kind: "source") }
             for idea in clip.ideas ?? [] { resolve(idea, in: ideas, kind: "idea") }
             if let start = clip.in, let end = clip.out, end.value <= start.value {
                 report(end.path, end.position,
@@ -325,22 +354,25 @@ struct ManifestDecoder {
         }
         for output in draft.outputs {
             for item in output.sequence ?? [] {
-                resolve(item, in: clips, kind: "clip")
-                usedClips.insert(item.value)
+                resolve(item.item, in: items, kind: "clip or card", plural: ("clips and cards", "clips or cards"))
             }
         }
+    }
 
-        // Only on an otherwise sound manifest: a broken list or a mistyped reference would make what it meant
-        // to name look unused, which is noise next to the real error.
+    /// Sources no clip uses, clips and cards no output shows. Only on an otherwise sound manifest: a broken list
+    /// or a mistyped reference would make what it meant to name look unused, which is noise next to the real error.
+    private mutating func warnUnused(_ draft: ManifestDraft) {
         guard !hasErrors else { return }
+        let usedSources = Set(draft.clips.compactMap(\.source?.value))
+        let usedItems = Set(draft.outputs.flatMap { ($0.sequence ?? []).map(\.item.value) })
         for source in draft.sources {
             if let id = source.id, !usedSources.contains(id.value) {
                 warn(id.path, id.position, "source \(quoted(id.value)) is not used by any clip")
             }
         }
-        for clip in draft.clips {
-            if let id = clip.id, !usedClips.contains(id.value) {
-                warn(id.path, id.position, "clip \(quoted(id.value)) is not in any output's sequence")
+        for (kind, ids) in [("clip", draft.clips.map(\.id)), ("card", draft.cards.map(\.id))] {
+            for case let id? in ids where !usedItems.contains(id.value) {
+                warn(id.path, id.position, "\(kind) \(quoted(id.value)) is not in any output's sequence")
             }
         }
     }
@@ -349,31 +381,44 @@ struct ManifestDecoder {
     /// reference to this kind is called dangling). A malformed id still counts as declared, so a reference to
     /// it is not reported a second time.
     private mutating func register(_ ids: [Located<String>?], kind: String, complete: Bool) -> [String]? {
-        var first: [String: Located<String>] = [:]
+        register(ids.map { ($0, kind) }, complete: complete)
+    }
+
+    /// Ids of kinds that share one namespace (clips and cards), each with its kind for the message.
+    private mutating func register(_ ids: [(id: Located<String>?, kind: String)], complete: Bool) -> [String]? {
+        var first: [String: (id: Located<String>, kind: String)] = [:]
         var order: [String] = []
-        for case let id? in ids {
+        for case let (id?, kind) in ids {
             if let earlier = first[id.value] {
-                report(id.path, id.position,
-                       "duplicate \(kind) id \(quoted(id.value)) (first at line \(earlier.position.line))")
+                let line = earlier.id.position.line
+                if earlier.kind == kind {
+                    report(id.path, id.position, "duplicate \(kind) id \(quoted(id.value)) (first at line \(line))")
+                } else {
+                    report(id.path, id.position, "duplicate id \(quoted(id.value)): the \(earlier.kind) at line \(line) "
+                           + "has it, and clips and cards share one set of ids (a sequence item names either)")
+                }
             } else {
-                first[id.value] = id
+                first[id.value] = (id, kind)
                 order.append(id.value)
             }
         }
-        return complete && !ids.contains(where: { $0 == nil }) ? order : nil
+        return complete && !ids.contains(where: { $0.id == nil }) ? order : nil
     }
 
-    private mutating func resolve(_ reference: Located<String>, in known: [String]?, kind: String) {
+    /// `plural`: how the list of known ids and the lack of any are worded, when `kind + "s"` will not do.
+    private mutating func resolve(_ reference: Located<String>, in known: [String]?, kind: String,
+                                  plural: (known: String, none: String)? = nil) {
         guard let known, !known.contains(reference.value) else { return }
         var message = "unknown \(kind) \(quoted(reference.value)); "
         if let suggestion = closestMatch(to: reference.value, in: known) {
             message += "did you mean \(quoted(suggestion))? "
         }
         if known.isEmpty {
-            message += "no \(kind)s are defined"
+            message += "no \(plural?.none ?? kind + "s") are defined"
         } else {
             let shown = known.prefix(20).joined(separator: ", ")
-            message += "known \(kind)s: \(shown)" + (known.count > 20 ? ", … (\(known.count - 20) more)" : "")
+            message += "known \(plural?.known ?? kind + "s"): \(shown)"
+                + (known.count > 20 ? ", … (\(known.count - 20) more)" : "")
         }
         report(reference.path, reference.position, message)
     }
@@ -381,8 +426,10 @@ struct ManifestDecoder {
     // MARK: Readers (each reports its own problem and returns nil)
 
     /// The members of an object with exactly the allowed keys: reports unknown keys (at the key) and missing
-    /// required ones (at the object's '{').
-    mutating func fields(of node: JSONNode, at path: JSONPath, keys: [ManifestKey], noun: String) -> ObjectFields? {
+    /// required ones (at the object's '{'). `misplaced` words the error for a key that belongs to another kind
+    /// of the same object (a card of another template); nil for a key that is simply unknown.
+    mutating func fields(of node: JSONNode, at path: JSONPath, keys: [ManifestKey], noun: String,
+                         misplaced: (String) -> String? = { _ in nil }) -> ObjectFields? {
         let allowed = keys.map(\.name)
         guard case .object(let members) = node.value else {
             report(path, node.position, "expected \(noun) (an object with keys \(allowed.joined(separator: ", "))), "
@@ -392,6 +439,10 @@ struct ManifestDecoder {
         var byKey: [String: JSONNode] = [:]
         for member in members {
             guard allowed.contains(member.key) else {
+                if let message = misplaced(member.key) {
+                    report(path, member.keyPosition, message)
+                    continue
+                }
                 let place = path.components.isEmpty ? "at the top level" : "in \(path)"
                 var message = "unknown key \(quoted(member.key)) \(place); "
                 if let suggestion = closestMatch(to: member.key, in: allowed) {
@@ -464,7 +515,7 @@ struct ManifestDecoder {
     }
 
     /// An id. Returned even when malformed (after reporting it), so references to it are not reported twice.
-    private mutating func id(_ fields: ObjectFields, _ key: String) -> Located<String>? {
+    mutating func id(_ fields: ObjectFields, _ key: String) -> Located<String>? {
         guard let id = located(fields, key, nonEmpty: false) else { return nil }
         if let problem = ManifestDecoder.idProblem(id.value) {
             var message = "expected \(problem), found \(quoted(id.value))"

@@ -3,8 +3,10 @@
 //   bytes ──JSONParser──▶ positioned tree ──ManifestDecoder──▶ drafts + diagnostics ──caption files, media checks──▶ Project?
 //
 // This module owns reading and validating the manifest. It must not import FFmpeg or render anything: media
-// are looked at only through the injected SourceProbe, and without one the media checks are skipped. Caption
-// files are read always (planning needs their cues), and parsed by ProvokeCaptions.
+// are looked at only through the injected SourceProbe, and without one the media checks are skipped; fonts only
+// through the injected FontLocator (fontconfig, in ProvokeCards), and without one the font checks are skipped.
+// Caption files are read always (planning needs their cues), and parsed by ProvokeCaptions; the style's logo
+// and music must exist always (rendering reads them).
 
 import Foundation
 import ProvokeCaptions
@@ -14,9 +16,10 @@ public enum ManifestLoader {
     public static let formatVersion = ManifestDecoder.formatVersion
 
     /// Reads and validates the manifest at `url`. With a probe, also checks that every source file exists, is
-    /// media with a video stream, and is long enough for the clips cut from it; with nil, skips those checks
-    /// (planning needs no media).
-    public static func load(_ url: URL, probe: (any SourceProbe)?) -> ManifestResult {
+    /// media with a video stream, and is long enough for the clips cut from it, and that the style's logo is a
+    /// picture and its music sound; with nil, skips those checks (planning needs no media). With a font locator,
+    /// checks that every font the style names exists and reads the family of a font file; with nil, skips that.
+    public static func load(_ url: URL, probe: (any SourceProbe)?, fonts: (any FontLocator)? = nil) -> ManifestResult {
         let data: Data
         do {
             data = try Data(contentsOf: url)
@@ -27,12 +30,13 @@ public enum ManifestLoader {
             return ManifestResult(project: nil, diagnostics: [Diagnostic(
                 file: displayPath(url), path: "", line: 0, column: 0, severity: .error, message: reason)])
         }
-        return load(data: data, url: url, probe: probe)
+        return load(data: data, url: url, probe: probe, fonts: fonts)
     }
 
     /// Validates manifest bytes as if read from `url`: `url` names the file in diagnostics and its folder is
-    /// where relative source paths are resolved.
-    public static func load(data: Data, url: URL, probe: (any SourceProbe)?) -> ManifestResult {
+    /// where relative source, style and font paths are resolved.
+    public static func load(data: Data, url: URL, probe: (any SourceProbe)?,
+                            fonts: (any FontLocator)? = nil) -> ManifestResult {
         let file = displayPath(url)
         let manifestURL = absolute(url)
         let document: JSONDocument
@@ -46,7 +50,10 @@ public enum ManifestLoader {
 
         var decoder = ManifestDecoder(file: file, baseURL: manifestURL.deletingLastPathComponent())
         var draft = decoder.decode(document)
-        if draft != nil { decoder.readCaptionFiles(&draft!) }
+        if draft != nil {
+            decoder.readCaptionFiles(&draft!)
+            decoder.checkCardStyles(&draft!, probe: probe, fonts: fonts)
+        }
         if let draft, let probe { decoder.checkMedia(draft, probe: probe) }
         let project = decoder.hasErrors ? nil : draft.flatMap { decoder.project($0, manifestURL: manifestURL) }
 
@@ -156,17 +163,30 @@ extension ManifestDecoder {
             clips.append(Clip(id: id, source: source, in: start, out: end, ideas: clipIdeas.map(\.value),
                               captions: clip.captions.map(\.cue), speaker: clip.speaker))
         }
+        var cards: [Card] = []
+        for card in draft.cards {
+            guard let id = card.id?.value, let template = card.template, let duration = card.duration else { return nil }
+            cards.append(Card(id: id, template: template, duration: duration.value.microseconds,
+                              text: card.texts["text"]?.text, attribution: card.texts["attribution"]?.text,
+                              points: card.points.map(\.text), value: card.texts["value"]?.text,
+                              label: card.texts["label"]?.text, url: card.texts["url"]?.text,
+                              event: card.texts["event"]?.text, date: card.texts["date"]?.text))
+        }
         let projectStyle = draft.style?.applied(to: Style()) ?? Style()
         var outputs: [Output] = []
         for output in draft.outputs {
             guard let id = output.id?.value, let audience = output.audience, let title = output.title,
                   let sequence = output.sequence else { return nil }
-            outputs.append(Output(id: id, audience: audience, title: title,
-                                  sequence: sequence.map { SequenceItem(item: $0.value) },
+            let items = sequence.map { item in
+                SequenceItem(item: item.item.value, transition: item.transition.map {
+                    Transition(kind: $0.kind.value, duration: $0.duration)
+                })
+            }
+            outputs.append(Output(id: id, audience: audience, title: title, sequence: items,
                                   captions: output.captions ?? .both,
                                   style: output.style?.applied(to: projectStyle) ?? projectStyle))
         }
         return Project(id: id, title: title, event: head.event, manifestURL: manifestURL, sources: sources,
-                       ideas: ideas, clips: clips, outputs: outputs, style: projectStyle)
+                       ideas: ideas, clips: clips, cards: cards, outputs: outputs, style: projectStyle, date: head.date)
     }
 }

@@ -147,17 +147,17 @@ final class ManifestLoaderTests: XCTestCase {
     }
 
     func testUnknownKeysEverywhereNameTheKeyAndTheAllowedOnes() {
-        var text = replacing(#""provoke": 1,"#, with: #""provoke": 1, "cards": [],"#)
-        text = replacing(#""event": "Provocation event, 1 May""#, with: #""date": "1 May""#, in: text)
+        var text = replacing(#""provoke": 1,"#, with: #""provoke": 1, "card": [],"#)
+        text = replacing(#""event": "Provocation event, 1 May""#, with: #""dates": "1 May""#, in: text)
         text = replacing(#"{"id": "may1", "file""#, with: #"{"Id": "may1", "file""#, in: text)
-        text = replacing(#"{"item": "reply"}"#, with: #"{"item": "reply", "transition": "fade"}"#, in: text)
+        text = replacing(#"{"item": "reply"}"#, with: #"{"item": "reply", "transitoin": "fade"}"#, in: text)
         let result = load(text)
         XCTAssertEqual(located(result), [
-            #"\#(at(#""cards""#, in: text)): unknown key "cards" at the top level; allowed: provoke, project, sources, ideas, clips, outputs, style"#,
-            #"\#(at(#""date""#, in: text)): project: unknown key "date" in project; allowed: id, title, event"#,
+            #"\#(at(#""card""#, in: text)): unknown key "card" at the top level; did you mean "cards"? allowed: provoke, project, sources, ideas, clips, cards, outputs, style"#,
+            #"\#(at(#""dates""#, in: text)): project: unknown key "dates" in project; did you mean "date"? allowed: id, title, event, date"#,
             #"\#(at(#"{"Id""#, in: text)): sources[0]: missing key "id"; required: id, file"#,
             #"\#(at(#""Id""#, in: text)): sources[0]: unknown key "Id" in sources[0]; did you mean "id"? allowed: id, file, captions"#,
-            #"\#(at(#""transition""#, in: text)): outputs[0].sequence[1]: unknown key "transition" in outputs[0].sequence[1]; allowed: item"#,
+            #"\#(at(#""transitoin""#, in: text)): outputs[0].sequence[1]: unknown key "transitoin" in outputs[0].sequence[1]; did you mean "transition"? allowed: item, transition"#,
         ])
     }
 
@@ -188,8 +188,8 @@ final class ManifestLoaderTests: XCTestCase {
             "\(at(#""in": true"#, in: text, offset: 6)): clips[2].in: \(timeExpectation), found true",
             "\(at(#"["college"]"#, in: text)): outputs[1].audience: expected a string, found an array",
             #"\#(at(#"" ""#, in: text)): outputs[1].title: expected a non-empty string, found " ""#,
-            #"\#(at("7, null", in: text)): outputs[1].sequence[1]: expected a clip id or an object {"item": "clip-id"}, found 7"#,
-            #"\#(at("null]", in: text)): outputs[1].sequence[2]: expected a clip id or an object {"item": "clip-id"}, found null"#,
+            #"\#(at("7, null", in: text)): outputs[1].sequence[1]: expected a clip or card id, or an object {"item": "id", "transition": {…}}, found 7"#,
+            #"\#(at("null]", in: text)): outputs[1].sequence[2]: expected a clip or card id, or an object {"item": "id", "transition": {…}}, found null"#,
         ])
     }
 
@@ -202,7 +202,7 @@ final class ManifestLoaderTests: XCTestCase {
         let result = load(text)
         // The unreadable source declares ids nobody can know, so clips naming "may2" are not called dangling.
         XCTAssertEqual(located(result), [
-            #"\#(at(#"["increasing-access""#, in: text)): project: expected the project (an object with keys id, title, event), found an array"#,
+            #"\#(at(#"["increasing-access""#, in: text)): project: expected the project (an object with keys id, title, event, date), found an array"#,
             #"\#(at(#""may2"]"#, in: text)): sources[1]: expected a source (an object with keys id, file, captions), found "may2""#,
         ])
     }
@@ -235,7 +235,7 @@ final class ManifestLoaderTests: XCTestCase {
         text = replacing(#""id": "for-colleges""#, with: #""id": "for-icbs""#, in: text)
         XCTAssertEqual(located(load(text)), [
             #"\#(at(#""opening""#, in: text, occurrence: 2)): clips[2].id: duplicate clip id "opening" (first at line 9)"#,
-            #"\#(at(#""close""#, in: text)): outputs[0].sequence[2]: unknown clip "close"; known clips: opening, reply"#,
+            #"\#(at(#""close""#, in: text)): outputs[0].sequence[2]: unknown clip or card "close"; known clips and cards: opening, reply"#,
             #"\#(at(#""for-icbs""#, in: text, occurrence: 2)): outputs[1].id: duplicate output id "for-icbs" (first at line 12)"#,
         ])
     }
@@ -257,8 +257,8 @@ final class ManifestLoaderTests: XCTestCase {
         XCTAssertEqual(located(load(text)), [
             #"\#(at(#""demnd""#, in: text)): clips[0].ideas[0]: unknown idea "demnd"; did you mean "demand"? known ideas: demand, continuity"#,
             #"\#(at(#""may3""#, in: text)): clips[1].source: unknown source "may3"; did you mean "may1"? known sources: may1, may2"#,
-            #"\#(at(#""openin""#, in: text)): outputs[0].sequence[0]: unknown clip "openin"; did you mean "opening"? known clips: opening, reply, close"#,
-            #"\#(at(#""nope""#, in: text)): outputs[0].sequence[1].item: unknown clip "nope"; known clips: opening, reply, close"#,
+            #"\#(at(#""openin""#, in: text)): outputs[0].sequence[0]: unknown clip or card "openin"; did you mean "opening"? known clips and cards: opening, reply, close"#,
+            #"\#(at(#""nope""#, in: text)): outputs[0].sequence[1].item: unknown clip or card "nope"; known clips and cards: opening, reply, close"#,
         ])
     }
 
@@ -321,7 +321,7 @@ final class ManifestLoaderTests: XCTestCase {
     func testOutputsNeedASequenceAndThereMustBeAnOutput() {
         let text = replacing(#""sequence": ["reply", "opening"]"#, with: #""sequence": []"#)
         XCTAssertEqual(located(load(text)), [
-            "\(at("[]", in: text)): outputs[1].sequence: expected at least one clip id, found an empty array",
+            "\(at("[]", in: text)): outputs[1].sequence: expected at least one clip or card id, found an empty array",
         ])
         let none = """
         {"provoke": 1, "project": {"id": "p", "title": "P"}, "sources": [], "clips": [],
