@@ -406,9 +406,21 @@ final class ManifestDocumentationTests: XCTestCase {
         let section = try XCTUnwrap(markdown.components(separatedBy: "## The project manifest").dropFirst().first)
         let example = try XCTUnwrap(section.components(separatedBy: "```json\n").dropFirst().first?
             .components(separatedBy: "```").first)
-        let result = load(example)
+        // The style's logo and music must exist (the loader checks that always); empty files will do without a
+        // probe, so the example is loaded from a folder that has them.
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for asset in ["assets/logo.png", "assets/bed.m4a"] {
+            let file = folder.appendingPathComponent(asset)
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            XCTAssertTrue(FileManager.default.createFile(atPath: file.path, contents: Data()))
+        }
+        let result = load(example, url: folder.appendingPathComponent("manifest.json"))
         XCTAssertEqual(located(result), [])
         XCTAssertEqual(result.project?.clip("reply")?.out, µs(92_250_000))
-        XCTAssertEqual(result.project?.outputs.first?.sequence.map(\.item), ["opening", "reply"])
+        XCTAssertEqual(result.project?.outputs.first?.sequence.map(\.item), ["provocation", "opening", "reply", "close"])
+        XCTAssertEqual(result.project?.outputs.first?.sequence.compactMap(\.transition?.kind), [.fade, .crossfade])
+        XCTAssertEqual(result.project?.cards.map(\.template), [.statement, .end])
+        XCTAssertEqual(result.project?.style.card.logo?.written, "assets/logo.png")
     }
 }
