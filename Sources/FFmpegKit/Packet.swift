@@ -115,6 +115,14 @@ public final class Frame {
         return f
     }
 
+    /// yuv420p's AVPixelFormat value, for filter sources.
+    public static let yuv420pFormat: Int32 = AV_PIX_FMT_YUV420P.rawValue
+
+    /// Allocates a yuv420p video frame (the format every normalised output frame has).
+    public static func yuv420p(width: Int, height: Int) throws -> Frame {
+        try video(width: width, height: height, pixelFormat: AV_PIX_FMT_YUV420P)
+    }
+
     /// Allocates an audio frame of planar float samples.
     public static func audio(samples: Int, sampleRate: Int, channels: Int) throws -> Frame {
         let f = Frame()

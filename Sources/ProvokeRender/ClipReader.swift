@@ -12,61 +12,69 @@ final class ClipReader {
     let clip: ClipContent
     let frames: FrameRange
     let format: OutputFormat
-    /// The ASS script to burn in (output time), or nil.
-    let captionScript: String?
+    /// The captions to burn in (output time), or nil.
+    let captionScript: BurnIn?
     let isCancelled: () -> Bool
+    /// The segment's frames to produce (0-based within the segment): all of them for a render, one for a still.
+    let only: Range<Int>
+    /// Whether to produce the sound (stills need none).
+    let withAudio: Bool
     static let toleranceMicroseconds: Int64 = 1_000
 
-    init(clip: ClipContent, frames: FrameRange, format: OutputFormat, captionScript: String? = nil,
-         isCancelled: @escaping () -> Bool) {
+    init(clip: ClipContent, frames: FrameRange, format: OutputFormat, captionScript: BurnIn? = nil,
+         only: Range<Int>? = nil, withAudio: Bool = true, isCancelled: @escaping () -> Bool) {
         self.clip = clip
         self.frames = frames
         self.format = format
         self.captionScript = captionScript
+        self.only = only ?? 0..<frames.count
+        self.withAudio = withAudio && only == nil
         self.isCancelled = isCancelled
     }
 
     /// Runs the segment; `advanced(n)` is called after n more frames went to the encoder.
-    func run(into sink: EncodeSink, advanced: (Int) -> Void) throws {
+    func run(into out: SegmentOutput, advanced: (Int) -> Void) throws {
         let input = try InputFile(path: clip.path)
         guard let videoInfo = input.bestStream(.video) else {
             throw FFmpegError(call: "av_find_best_stream", file: clip.path, reason: "no video stream")
         }
-        let audioInfo = input.bestStream(.audio)
+        let audioInfo = withAudio ? input.bestStream(.audio) : nil
         input.select(streams: Set([videoInfo.index] + (audioInfo.map { [$0.index] } ?? [])))
 
         let origin = input.startMicroseconds  // what players show as 0
         let inAbsolute = origin + clip.sourceIn.microseconds
-        // The demuxer lands on the keyframe at or before the in-point (with the frame choice's tolerance,
-        // so an in-point on a keyframe does not go back a whole GOP).
-        let seekTarget = rescale(inAbsolute + ClipReader.toleranceMicroseconds, from: Rational(1, 1_000_000),
+        // The demuxer lands on the keyframe at or before the first frame wanted (with the frame choice's
+        // tolerance, so an in-point on a keyframe does not go back a whole GOP).
+        let firstWanted = inAbsolute + Int64(only.lowerBound) * 1_000_000 / Int64(format.fps)
+        let seekTarget = rescale(firstWanted + ClipReader.toleranceMicroseconds, from: Rational(1, 1_000_000),
                                  to: videoInfo.timeBase)
         if (try? input.seek(stream: videoInfo.index, toKeyframeAtOrBefore: seekTarget)) == nil {
             try input.seek(stream: videoInfo.index, toKeyframeAtOrBefore: videoInfo.startTime ?? 0)
         }
 
         let video = VideoPath(decoder: try Decoder(input, stream: videoInfo.index), info: videoInfo,
-                              clip: clip, frames: frames, format: format, origin: origin, captionScript: captionScript)
+                              clip: clip, frames: frames, only: only, format: format, origin: origin,
+                              captionScript: captionScript)
         let audio = try audioInfo.map {
             try AudioPath(decoder: try Decoder(input, stream: $0.index), info: $0,
                           inAbsolute: inAbsolute, samples: format.samples(forFrames: frames.count), format: format)
         }
 
         do {
-            try decodeLoop(input: input, video: video, audio: audio, videoIndex: videoInfo.index, sink: sink, advanced: advanced)
+            try decodeLoop(input: input, video: video, audio: audio, videoIndex: videoInfo.index, out: out, advanced: advanced)
         } catch let e as FFmpegError where e.isInvalidData && e.call != "av_read_frame" {
             let at = SourceTimeText.seconds(clip.sourceIn.microseconds + Int64(video.next) * 1_000_000 / Int64(format.fps))
             throw FFmpegError(call: e.call, file: clip.path,
                               reason: "cannot be decoded at about \(at): \(e.reason) (the file may be damaged or truncated)")
         }
-        if audio == nil {
+        if audio == nil && withAudio {
             // A source without sound contributes silence of exactly the segment's length.
-            try sink.appendSilence(format.samples(forFrames: frames.count))
+            try out.silence(format.samples(forFrames: frames.count))
         }
     }
 
     private func decodeLoop(input: InputFile, video: VideoPath, audio: AudioPath?, videoIndex: Int,
-                            sink: EncodeSink, advanced: (Int) -> Void) throws {
+                            out: SegmentOutput, advanced: (Int) -> Void) throws {
         let packet = Packet()
         var reachedEnd = false
         while !(video.isDone && (audio?.isDone ?? true)) {
@@ -76,16 +84,16 @@ final class ClipReader {
                 reachedEnd = true
             case .packet:
                 if packet.streamIndex == videoIndex, !video.isDone {
-                    try video.decode(packet, sink: sink, advanced: advanced)
+                    try video.decode(packet, out: out, advanced: advanced)
                 } else if let audio, packet.streamIndex == audio.info.index, !audio.isDone {
-                    try audio.decode(packet, sink: sink)
+                    try audio.decode(packet, out: out)
                 }
             }
             if reachedEnd { break }
         }
         if reachedEnd {
-            try video.finish(sink: sink, advanced: advanced)
-            try audio?.finish(sink: sink)
+            try video.finish(out: out, advanced: advanced)
+            try audio?.finish(out: out)
         }
     }
 }
@@ -98,16 +106,22 @@ final class VideoPath {
     let frames: FrameRange
     let format: OutputFormat
     let origin: Int64
-    let captionScript: String?
-    /// The next output frame of the segment to produce (0..<frames.count).
-    var next = 0
+    let captionScript: BurnIn?
+    /// The next output frame of the segment to produce (within `only`).
+    var next: Int
+    /// The first and the end of the frames to produce.
+    let first: Int
+    let end: Int
     /// The latest decoded frame at or before the next output frame's time.
     var held: Frame?
     var graph: NormaliseGraph?
     let decoded = Frame()
 
-    init(decoder: Decoder, info: StreamInfo, clip: ClipContent, frames: FrameRange, format: OutputFormat, origin: Int64,
-         captionScript: String?) {
+    init(decoder: Decoder, info: StreamInfo, clip: ClipContent, frames: FrameRange, only: Range<Int>,
+         format: OutputFormat, origin: Int64, captionScript: BurnIn?) {
+        self.next = only.lowerBound
+        self.first = only.lowerBound
+        self.end = only.upperBound
         self.captionScript = captionScript
         self.decoder = decoder
         self.info = info
@@ -117,33 +131,33 @@ final class VideoPath {
         self.origin = origin
     }
 
-    var isDone: Bool { next >= frames.count }
+    var isDone: Bool { next >= end }
 
-    func decode(_ packet: Packet, sink: EncodeSink, advanced: (Int) -> Void) throws {
+    func decode(_ packet: Packet, out: SegmentOutput, advanced: (Int) -> Void) throws {
         try decoder.send(packet)
-        try drain(sink: sink, advanced: advanced)
+        try drain(out: out, advanced: advanced)
     }
 
-    func finish(sink: EncodeSink, advanced: (Int) -> Void) throws {
+    func finish(out: SegmentOutput, advanced: (Int) -> Void) throws {
         try decoder.send(nil)
-        try drain(sink: sink, advanced: advanced)
+        try drain(out: out, advanced: advanced)
         // The source ran out. Up to two frames of rounding at the very end are filled by holding the
         // last picture; more than that means the file is shorter than its header says.
-        let missing = frames.count - next
+        let missing = end - next
         if missing > 2 || held == nil {
             let at = SourceTimeText.seconds(clip.sourceIn.microseconds + Int64(next) * 1_000_000 / Int64(format.fps))
             throw FFmpegError(call: "av_read_frame", file: clip.path,
                               reason: "the video ends at \(at), before the clip's out point \(clip.sourceOut) (the file may be damaged or truncated)")
         }
-        while !isDone, let held { try emit(held, sink: sink, advanced: advanced) }
+        while !isDone, let held { try emit(held, out: out, advanced: advanced) }
     }
 
-    private func drain(sink: EncodeSink, advanced: (Int) -> Void) throws {
+    private func drain(out: SegmentOutput, advanced: (Int) -> Void) throws {
         while !isDone {
             switch try decoder.receive(into: decoded) {
             case .needsInput, .endOfStream: return
             case .frame:
-                try take(decoded, sink: sink, advanced: advanced)
+                try take(decoded, out: out, advanced: advanced)
             }
         }
     }
@@ -158,23 +172,23 @@ final class VideoPath {
         return lhs > rhs
     }
 
-    private func take(_ frame: Frame, sink: EncodeSink, advanced: (Int) -> Void) throws {
+    private func take(_ frame: Frame, out: SegmentOutput, advanced: (Int) -> Void) throws {
         guard let pts = frame.bestEffortTimestamp else { return }
         // Every output frame whose time comes before this new frame shows the frame held so far
         // (or, if the source starts late, this one).
         while !isDone && isAfterOutputFrame(pts, next) {
-            try emit(held ?? frame, sink: sink, advanced: advanced)
+            try emit(held ?? frame, out: out, advanced: advanced)
         }
         held = try frame.clone()
         frame.unref()
     }
 
-    private func emit(_ frame: Frame, sink: EncodeSink, advanced: (Int) -> Void) throws {
+    private func emit(_ frame: Frame, out: SegmentOutput, advanced: (Int) -> Void) throws {
         if graph == nil {
             graph = try NormaliseGraph(first: frame, rotation: info.rotation, format: format, captionScript: captionScript)
         }
         let outFrame = try graph!.normalise(frame, pts: Int64(frames.start + next))
-        try sink.encodeVideo(outFrame, keyframe: next == 0)
+        try out.video(outFrame, keyframe: next == first)
         next += 1
         advanced(1)
     }
@@ -193,7 +207,7 @@ final class NormaliseGraph {
     let sink: FilterGraph.Node
     let out = Frame()
 
-    init(first: Frame, rotation: Int, format: OutputFormat, captionScript: String? = nil) throws {
+    init(first: Frame, rotation: Int, format: OutputFormat, captionScript: BurnIn? = nil) throws {
         source = try graph.videoSource(width: first.width, height: first.height, pixelFormat: first.pixelFormat,
                                        timeBase: Rational(1, Int32(format.fps)), sampleAspectRatio: first.sampleAspectRatio)
         var chain = [source]
@@ -215,11 +229,7 @@ final class NormaliseGraph {
                                            ("x", String(box.x)), ("y", String(box.y)), ("color", "black")]))
         chain.append(try graph.add("format", [("pix_fmts", "yuv420p")]))
         chain.append(try graph.add("setsar", [("sar", "1")]))
-        if let captionScript {
-            // The frame is the script's PlayRes size, so nothing is rescaled; libass finds fonts through
-            // fontconfig (DejaVu Sans: fonts-dejavu-core).
-            chain.append(try graph.add("ass", [("filename", captionScript)]))
-        }
+        if let captionScript { chain.append(try captionScript.node(in: graph)) }
         sink = try graph.videoSink()
         chain.append(sink)
         try graph.chain(chain)
@@ -262,23 +272,23 @@ final class AudioPath {
 
     var isDone: Bool { delivered >= samples }
 
-    func decode(_ packet: Packet, sink: EncodeSink) throws {
+    func decode(_ packet: Packet, out: SegmentOutput) throws {
         try decoder.send(packet)
-        try drain(sink: sink)
+        try drain(out: out)
     }
 
-    func finish(sink: EncodeSink) throws {
+    func finish(out: SegmentOutput) throws {
         try decoder.send(nil)
-        try drain(sink: sink)
-        if let resampler { try resampler.convert(nil, into: fifo); try deliver(sink: sink) }
+        try drain(out: out)
+        if let resampler { try resampler.convert(nil, into: fifo); try deliver(out: out) }
         // Sound shorter than the picture (or none left): silence to the segment's end.
         if !isDone {
-            try sink.appendSilence(samples - delivered)
+            try out.silence(samples - delivered)
             delivered = samples
         }
     }
 
-    private func drain(sink: EncodeSink) throws {
+    private func drain(out: SegmentOutput) throws {
         while !isDone {
             switch try decoder.receive(into: decoded) {
             case .needsInput, .endOfStream: return
@@ -296,12 +306,12 @@ final class AudioPath {
                 }
                 try resampler!.convert(decoded, into: fifo)
                 decoded.unref()
-                try deliver(sink: sink)
+                try deliver(out: out)
             }
         }
     }
 
-    private func deliver(sink: EncodeSink) throws {
+    private func deliver(out: SegmentOutput) throws {
         if toDrop > 0 {
             let n = min(toDrop, fifo.count)
             try fifo.drop(n)
@@ -309,7 +319,7 @@ final class AudioPath {
         }
         let n = min(fifo.count, samples - delivered)
         if toDrop == 0 && n > 0 {
-            try sink.appendAudio(from: fifo, count: n)
+            try out.audio(from: fifo, count: n)
             delivered += n
         }
     }
@@ -318,5 +328,22 @@ final class AudioPath {
 enum SourceTimeText {
     static func seconds(_ us: Int64) -> String {
         String(format: "%02lld:%02lld:%06.3f", us / 3_600_000_000, (us / 60_000_000) % 60, Double(us % 60_000_000) / 1e6)
+    }
+}
+
+/// An ASS script to draw into frames whose pts are output frame numbers (time base 1/fps), so libass is asked
+/// for the picture at each frame's output time, the clock the script's events are on.
+struct BurnIn {
+    /// The script file: the `ass` filter reads a file, so text never enters the graph.
+    var path: String
+    /// Font files libass loads besides fontconfig's (the project's assets/fonts/), or nil.
+    var fontsDirectory: String?
+
+    /// The frame is the script's PlayRes size, so nothing is rescaled; libass finds fonts through fontconfig
+    /// (DejaVu Sans: fonts-dejavu-core) and in `fontsDirectory`.
+    func node(in graph: FilterGraph) throws -> FilterGraph.Node {
+        var options = [("filename", path)]
+        if let fontsDirectory { options.append(("fontsdir", fontsDirectory)) }
+        return try graph.add("ass", options)
     }
 }

@@ -13,7 +13,7 @@ import ProvokeTimeline
 /// Soft captions are known before rendering starts (they are in the plan). The worker writes each one just
 /// before the first video frame at or after its start, so the muxer, which only this thread touches, gets every
 /// stream's packets in time order; whatever is left goes in before the trailer.
-final class EncodeSink: @unchecked Sendable {  // shared state is guarded by `lock`
+final class EncodeSink: TimelineOutput, @unchecked Sendable {  // shared state is guarded by `lock`
     let file: OutputFile
     let videoStream: Int
     let audioStream: Int
@@ -70,17 +70,9 @@ final class EncodeSink: @unchecked Sendable {  // shared state is guarded by `lo
         try enqueue(.video(owned, keyframe: keyframe))
     }
 
-    /// Moves `count` samples from a segment's FIFO onto the track.
-    func appendAudio(from fifo: AudioFifo, count: Int) throws {
-        if count > 0 {
-            let chunk = try fifo.read(count, sampleRate: format.sampleRate)
-            try audio.write(chunk, count: chunk.sampleCount)
-        }
-        try queueAudio(flushPartial: false)
-    }
-
-    func appendSilence(_ count: Int) throws {
-        try audio.writeSilence(count)
+    /// Appends a chunk of planar float samples (any length) to the track.
+    func appendAudio(_ chunk: Frame) throws {
+        if chunk.sampleCount > 0 { try audio.write(chunk, count: chunk.sampleCount) }
         try queueAudio(flushPartial: false)
     }
 

@@ -69,21 +69,7 @@ public struct Renderer {
 
         // Burned-in captions: the ASS script goes to a temporary file beside the output (the `ass` filter
         // reads a file), removed however the render ends.
-        var captionScript: URL?
-        defer { if let captionScript { unlink(captionScript.path) } }
-        if captions.burnsIn {
-            let script = directory.appendingPathComponent(".\(plan.output).ass.partial-\(getpid())")
-            let document = ASSDocument(frameWidth: format.width, frameHeight: format.height, cues: captions.outputCues,
-                                       style: captions.style, lowerThirds: captions.lowerThirds,
-                                       lowerThirdStyle: captions.speakerStyle)
-            do {
-                try Data(document.text.utf8).write(to: script)
-            } catch {
-                throw RenderError(output: plan.output, message: "\(script.path): cannot write the caption script: \(error.localizedDescription)",
-                                  isInputProblem: false)
-            }
-            captionScript = script
-        }
+        let captionScript = try self.captionScript(plan, in: directory)
 
         let file = try OutputFile(path: mp4.path, format: "mp4", tags: plan.tags,
                                   // faststart: the index goes before the media, so browsers and phones
@@ -115,26 +101,21 @@ public struct Renderer {
         let sink = EncodeSink(file: file, videoStream: videoStream, audioStream: audioStream, format: format,
                               subtitles: subtitles)
         defer { sink.stop() }
+        let mixer = TransitionMixer(plan: plan, output: sink)
+        let runner = SegmentRunner(plan: plan, burnIn: captionScript.map { burnIn(plan, $0) }, scratch: directory,
+                                   isCancelled: isCancelled)
+        // Progress counts frames produced: a crossfade's frames are produced twice (once per side).
+        let total = plan.segments.reduce(0) { $0 + $1.frames.count }
         var done = 0
-        for segment in plan.segments {
-            switch segment.content {
-            case let .clip(clip):
-                let reader = ClipReader(clip: clip, frames: segment.frames, format: format,
-                                        captionScript: captionScript?.path, isCancelled: isCancelled)
-                do {
-                    try reader.run(into: sink) { n in
-                        done += n
-                        progress(RenderProgress(output: plan.output, framesDone: done, framesTotal: plan.frameCount))
-                    }
-                } catch let e as FFmpegError where e.file == clip.path {
-                    // A problem of the source recording: bad input, named by the path the producer wrote.
-                    throw RenderError(output: plan.output, message: "\(clip.file): \(e.reason) (\(e.call))", isInputProblem: true)
-                } catch let e as FFmpegError {
-                    throw RenderError(output: plan.output, message: "\(mp4.path): \(e.reason) (\(e.call))", isInputProblem: false)
+        do {
+            for index in plan.segments.indices {
+                try runner.run(index, into: mixer.lane(index)) { n in
+                    done += n
+                    progress(RenderProgress(output: plan.output, framesDone: done, framesTotal: total))
                 }
-            case .card:
-                throw RenderError(output: plan.output, message: "cards are not rendered yet", isInputProblem: false)
             }
+        } catch let e as FFmpegError {
+            throw RenderError(output: plan.output, message: "\(mp4.path): \(e.reason) (\(e.call))", isInputProblem: false)
         }
         // Encodes what is queued, writes the trailer and renames the file into place.
         try sink.finish(totalSamples: plan.audioSampleCount)
@@ -161,6 +142,68 @@ public struct Renderer {
         return RenderedOutput(mp4: mp4, record: recordURL, srt: captions.hasSoftCaptions ? srtURL : nil,
                               vtt: captions.hasSoftCaptions ? vttURL : nil, plan: plan, sha256: sha, renderRecord: record)
     }
+}
+
+extension Renderer {
+    /// The output's burned-in captions as an ASS script in `folder` (removed when released), or nil.
+    func captionScript(_ plan: OutputPlan, in folder: URL) throws -> ScratchFile? {
+        let captions = plan.captions, format = plan.format
+        guard captions.burnsIn else { return nil }
+        let document = ASSDocument(frameWidth: format.width, frameHeight: format.height, cues: captions.outputCues,
+                                   style: captions.style, lowerThirds: captions.lowerThirds,
+                                   lowerThirdStyle: captions.speakerStyle)
+        do {
+            return try ScratchFile(in: folder, name: "\(plan.output).ass", contents: Data(document.text.utf8))
+        } catch {
+            throw RenderError(output: plan.output, message: "\(folder.path): cannot write the caption script: \(error.localizedDescription)",
+                              isInputProblem: false)
+        }
+    }
+
+    func burnIn(_ plan: OutputPlan, _ script: ScratchFile) -> BurnIn {
+        BurnIn(path: script.path, fontsDirectory: plan.cardStyle.fontsDirectory?.path)
+    }
+
+    /// Output frame `frame` exactly as the render shows it (transitions, cards, burned-in captions), as a
+    /// yuv420p frame. Decodes only what that frame needs: from the keyframe before it in each segment on screen.
+    public func still(_ plan: OutputPlan, frame: Int) throws -> Frame {
+        guard frame >= 0, frame < plan.frameCount else {
+            throw RenderError(output: plan.output, message: "frame \(frame) is outside the output's \(plan.frameCount) frames",
+                              isInputProblem: true)
+        }
+        let scratch = FileManager.default.temporaryDirectory
+        let script = try captionScript(plan, in: scratch)
+        let grab = FrameGrab(frame: frame)
+        let mixer = TransitionMixer(plan: plan, output: grab)
+        let runner = SegmentRunner(plan: plan, burnIn: script.map { burnIn(plan, $0) }, scratch: scratch,
+                                   isCancelled: isCancelled)
+        do {
+            // In order, so a crossfade's earlier side is held when the later one arrives.
+            for (index, segment) in plan.segments.enumerated()
+            where segment.frames.start <= frame && frame < segment.frames.end {
+                let k = frame - segment.frames.start
+                try runner.run(index, into: mixer.lane(index), only: k..<(k + 1)) { _ in }
+            }
+        } catch let e as FFmpegError {
+            throw RenderError(output: plan.output, message: "\(e.file.map { "\($0): " } ?? "")\(e.reason) (\(e.call))",
+                              isInputProblem: false)
+        }
+        guard let picture = grab.picture else {
+            throw RenderError(output: plan.output, message: "frame \(frame) was not produced", isInputProblem: false)
+        }
+        return picture
+    }
+}
+
+/// Keeps the one frame a still wants; sound is not asked for.
+final class FrameGrab: TimelineOutput {
+    let frame: Int
+    var picture: Frame?
+    init(frame: Int) { self.frame = frame }
+    func encodeVideo(_ frame: Frame, keyframe: Bool) throws {
+        if frame.pts == Int64(self.frame) { picture = try frame.clone() }
+    }
+    func appendAudio(_ chunk: Frame) throws {}
 }
 
 /// Writes `data` under a temporary name in the same folder, then renames it into place.

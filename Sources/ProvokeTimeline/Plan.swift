@@ -154,6 +154,8 @@ public struct OutputPlan: Sendable, Equatable {
     public var ideas: [Idea]
     /// Captions and speakers' names in output time, with the mode and style they are shown in.
     public var captions = CaptionPlan()
+    /// The output's card style: transitions fade through its background; its fonts folder serves captions too.
+    public var cardStyle = CardStyle()
 
     public var frameCount: Int { segments.last?.frames.end ?? 0 }
     public var audioSampleCount: Int { format.samples(forFrames: frameCount) }
@@ -162,7 +164,7 @@ public struct OutputPlan: Sendable, Equatable {
     public static func == (a: OutputPlan, b: OutputPlan) -> Bool {
         a.output == b.output && a.audience == b.audience && a.title == b.title && a.format == b.format
             && a.segments == b.segments && a.project == b.project && a.projectTitle == b.projectTitle && a.ideas == b.ideas
-            && a.captions == b.captions
+            && a.captions == b.captions && a.cardStyle == b.cardStyle
     }
 }
 
@@ -278,7 +280,8 @@ public enum Planner {
         return OutputPlan(output: output.id, audience: output.audience, title: output.title, format: format,
                           segments: segments, project: project.id, projectTitle: project.title,
                           ideas: ideaIDs.compactMap { project.idea($0) },
-                          captions: CaptionPlanner.plan(project, output, segments: segments, format: format))
+                          captions: CaptionPlanner.plan(project, output, segments: segments, format: format),
+                          cardStyle: output.style.card)
     }
 
     /// A card's words for one audience. `title` cards default to the project's title, event and date.

@@ -1,0 +1,299 @@
+import FFmpegKit
+import Foundation
+import ProvokeCards
+import ProvokeCaptions
+import ProvokeManifest
+import ProvokeTimeline
+
+/// Produces one segment of an output (all its frames and sound, or a few frames for a still) into a lane of
+/// the TransitionMixer: clips through ClipReader, cards through CardReader. It owns what several segments of
+/// one output share: the burned-in caption script, the decoded logo and the music bed.
+final class SegmentRunner {
+    let plan: OutputPlan
+    let burnIn: BurnIn?
+    let isCancelled: () -> Bool
+    /// Where card scripts are written while a card renders (removed after).
+    let scratch: URL
+    private var logos: [URL: Frame] = [:]
+    private var music: MusicBed?
+
+    init(plan: OutputPlan, burnIn: BurnIn?, scratch: URL, isCancelled: @escaping () -> Bool) {
+        self.plan = plan
+        self.burnIn = burnIn
+        self.scratch = scratch
+        self.isCancelled = isCancelled
+    }
+
+    /// Runs segment `index`; `only` limits it to some of its frames (0-based within the segment), without sound.
+    func run(_ index: Int, into lane: SegmentOutput, only: Range<Int>? = nil, advanced: (Int) -> Void) throws {
+        let segment = plan.segments[index]
+        switch segment.content {
+        case let .clip(clip):
+            let reader = ClipReader(clip: clip, frames: segment.frames, format: plan.format, captionScript: burnIn,
+                                    only: only, withAudio: only == nil, isCancelled: isCancelled)
+            do {
+                try reader.run(into: lane, advanced: advanced)
+            } catch let e as FFmpegError where e.file == clip.path {
+                // A problem of the source recording: bad input, named by the path the producer wrote.
+                throw RenderError(output: plan.output, message: "\(clip.file): \(e.reason) (\(e.call))", isInputProblem: true)
+            }
+        case let .card(card):
+            let scene: CardScene
+            do {
+                scene = try CardLayout.scene(for: card, frames: segment.frames, format: plan.format)
+            } catch {
+                throw RenderError(output: plan.output, message: "card \"\(card.card)\": \(error)", isInputProblem: true)
+            }
+            let logo = try card.style.logo.flatMap { file in scene.logoBox == nil ? nil : try self.logo(file) }
+            let reader = CardReader(card: card, scene: scene, frames: segment.frames, format: plan.format,
+                                    captions: burnIn, logo: logo, scratch: scratch, isCancelled: isCancelled)
+            try reader.run(into: lane, only: only ?? 0..<segment.frames.count, advanced: advanced)
+            if only == nil {
+                if let offset = card.musicOffset, let file = card.style.music {
+                    try music(file).play(from: offset, count: plan.format.samples(forFrames: segment.frames.count),
+                                         fadeIn: plan.format.samples(forFrames: scene.fadeInFrames),
+                                         fadeOut: plan.format.samples(forFrames: scene.fadeOutFrames), into: lane)
+                } else {
+                    try lane.silence(plan.format.samples(forFrames: segment.frames.count))
+                }
+            }
+        }
+    }
+
+    /// The style's logo, decoded once per output.
+    private func logo(_ file: ManifestFile) throws -> Frame {
+        if let frame = logos[file.url] { return frame }
+        do {
+            let frame = try decodeStill(file.url.path)
+            logos[file.url] = frame
+            return frame
+        } catch let e as FFmpegError {
+            throw RenderError(output: plan.output, message: "\(file.written): \(e.reason) (\(e.call))", isInputProblem: true)
+        }
+    }
+
+    /// The music bed, decoded once per output: as many samples as all the output's cards play (it loops when
+    /// shorter), at the output's rate and channels.
+    private func music(_ file: ManifestFile) throws -> MusicBed {
+        if let music { return music }
+        let needed = plan.segments.reduce(0) { total, segment in
+            guard case .card(let c) = segment.content, c.musicOffset != nil else { return total }
+            return total + plan.format.samples(forFrames: segment.frames.count)
+        }
+        do {
+            let bed = try MusicBed(path: file.url.path, samples: needed, format: plan.format)
+            music = bed
+            return bed
+        } catch let e as FFmpegError {
+            throw RenderError(output: plan.output, message: "\(file.written): \(e.reason) (\(e.call))", isInputProblem: true)
+        }
+    }
+}
+
+/// The first picture of an image or video file, decoded as it is stored.
+func decodeStill(_ path: String) throws -> Frame {
+    let input = try InputFile(path: path)
+    guard let info = input.bestStream(.video) else {
+        throw FFmpegError(call: "av_find_best_stream", file: path, reason: "no picture in the file")
+    }
+    input.select(streams: [info.index])
+    let decoder = try Decoder(input, stream: info.index)
+    let packet = Packet(), frame = Frame()
+    var ended = false
+    while true {
+        switch try decoder.receive(into: frame) {
+        case .frame: return frame
+        case .endOfStream: throw FFmpegError(call: "avcodec_receive_frame", file: path, reason: "no picture in the file")
+        case .needsInput:
+            if ended { throw FFmpegError(call: "avcodec_receive_frame", file: path, reason: "no picture in the file") }
+            switch try input.read(into: packet) {
+            case .endOfFile:
+                ended = true
+                try decoder.send(nil)
+            case .packet:
+                if packet.streamIndex == info.index { try decoder.send(packet) }
+                packet.unref()
+            }
+        }
+    }
+}
+
+/// Draws a card: a background frame per output frame through
+/// buffer → ass (the card's script) → [overlay logo] → fade in → fade out → [ass captions] → buffersink.
+/// Frames enter with pts = their output frame number, so both scripts are on output time. Fades use the
+/// frames' times, so a still of any single frame matches the render.
+final class CardReader {
+    let card: CardContent
+    let scene: CardScene
+    let frames: FrameRange
+    let format: OutputFormat
+    let captions: BurnIn?
+    let logo: Frame?
+    let scratch: URL
+    let isCancelled: () -> Bool
+
+    init(card: CardContent, scene: CardScene, frames: FrameRange, format: OutputFormat, captions: BurnIn?,
+         logo: Frame?, scratch: URL, isCancelled: @escaping () -> Bool) {
+        self.card = card; self.scene = scene; self.frames = frames; self.format = format; self.captions = captions
+        self.logo = logo; self.scratch = scratch; self.isCancelled = isCancelled
+    }
+
+    func run(into lane: SegmentOutput, only: Range<Int>, advanced: (Int) -> Void) throws {
+        let script = try ScratchFile(in: scratch, name: "card-\(card.card).ass", contents: Data(scene.script.utf8))
+        let graph = FilterGraph()
+        let timeBase = Rational(1, Int32(format.fps))
+        let source = try graph.videoSource(width: format.width, height: format.height,
+                                           pixelFormat: Frame.yuv420pFormat, timeBase: timeBase)
+        var chain = [source, try BurnIn(path: script.path, fontsDirectory: scene.fontsDirectory?.path).node(in: graph)]
+        var logoSource: FilterGraph.Node?
+        if let logo, let box = scene.logoBox {
+            // Scaled to fit the box, keeping its shape, and centred in it.
+            let scale = min(Double(box.width) / Double(logo.width), Double(box.height) / Double(logo.height))
+            let w = max(2, Int(Double(logo.width) * scale) / 2 * 2), h = max(2, Int(Double(logo.height) * scale) / 2 * 2)
+            let logoIn = try graph.videoSource(width: logo.width, height: logo.height, pixelFormat: logo.pixelFormat,
+                                               timeBase: timeBase, sampleAspectRatio: logo.sampleAspectRatio)
+            let scaled = try graph.add("scale", [("w", String(w)), ("h", String(h)), ("flags", "bicubic")])
+            let rgba = try graph.add("format", [("pix_fmts", "rgba")])
+            // One logo frame, then end of stream: overlay repeats the last frame it has (eof_action=repeat).
+            let overlay = try graph.add("overlay", [("x", String(box.x + (box.width - w) / 2)),
+                                                    ("y", String(box.y + (box.height - h) / 2)),
+                                                    ("eof_action", "repeat"), ("format", "yuv420")])
+            try graph.chain([logoIn, scaled, rgba])
+            try graph.link(rgba, to: overlay, 1)
+            chain.append(overlay)
+            logoSource = logoIn
+        }
+        let color = "0x" + scene.background.hex.dropFirst().prefix(6)
+        let startSeconds = Double(frames.start) / Double(format.fps)
+        if scene.fadeInFrames > 0 {
+            chain.append(try graph.add("fade", [("type", "in"), ("start_time", seconds(startSeconds)),
+                                                ("duration", seconds(Double(scene.fadeInFrames) / Double(format.fps))),
+                                                ("color", color)]))
+        }
+        if scene.fadeOutFrames > 0 {
+            // Ends on the background: the last frame is fully faded.
+            let start = Double(frames.end - scene.fadeOutFrames) / Double(format.fps)
+            chain.append(try graph.add("fade", [("type", "out"), ("start_time", seconds(start)),
+                                                ("duration", seconds(Double(scene.fadeOutFrames - 1) / Double(format.fps))),
+                                                ("color", color)]))
+        }
+        chain.append(try graph.add("format", [("pix_fmts", "yuv420p")]))
+        if let captions { chain.append(try captions.node(in: graph)) }
+        let sink = try graph.videoSink()
+        chain.append(sink)
+        try graph.chain(chain)
+        try graph.configure()
+
+        if let logo, let logoSource {
+            logo.pts = Int64(frames.start + only.lowerBound)
+            try graph.push(logo, into: logoSource)
+            try graph.push(nil, into: logoSource)
+        }
+        let background = try Pixels.solid(scene.background, width: format.width, height: format.height)
+        let out = Frame()
+        for k in only {
+            if isCancelled() { throw RenderCancelled() }
+            background.pts = Int64(frames.start + k)
+            try graph.push(background, into: source)
+            switch try graph.pull(from: sink, into: out) {
+            case .frame:
+                try lane.video(out, keyframe: k == only.lowerBound)
+                advanced(1)
+            case .needsInput, .endOfStream:
+                throw FFmpegError(call: "av_buffersink_get_frame", reason: "the card's filter graph held back a frame")
+            }
+        }
+    }
+
+    private func seconds(_ value: Double) -> String { String(format: "%.6f", value) }
+}
+
+/// A file that exists while its owner does: written at init, removed in deinit (also when rendering fails).
+final class ScratchFile {
+    let path: String
+    init(in folder: URL, name: String, contents: Data) throws {
+        let url = folder.appendingPathComponent(".\(name).partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try contents.write(to: url)
+        path = url.path
+    }
+    deinit { unlink(path) }
+}
+
+/// The style's music bed, decoded and resampled once, looped to the length all cards need.
+final class MusicBed {
+    /// Planar samples, one array per channel.
+    private var channels: [[Float]]
+    let format: OutputFormat
+
+    init(path: String, samples needed: Int, format: OutputFormat) throws {
+        self.format = format
+        let input = try InputFile(path: path)
+        guard let info = input.bestStream(.audio) else {
+            throw FFmpegError(call: "av_find_best_stream", file: path, reason: "no sound in the music file")
+        }
+        input.select(streams: [info.index])
+        let decoder = try Decoder(input, stream: info.index)
+        let fifo = AudioFifo(channels: format.channels)
+        var resampler: Resampler?
+        let packet = Packet(), frame = Frame()
+        var ended = false
+        decoding: while fifo.count < needed {
+            switch try decoder.receive(into: frame) {
+            case .frame:
+                if resampler == nil {
+                    resampler = try Resampler(inputRate: frame.sampleRate, inputChannels: frame.channelCount,
+                                              inputFormat: frame.sampleFormat, outputRate: format.sampleRate,
+                                              outputChannels: format.channels)
+                }
+                try resampler!.convert(frame, into: fifo)
+                frame.unref()
+            case .endOfStream: break decoding
+            case .needsInput:
+                if ended { break decoding }
+                switch try input.read(into: packet) {
+                case .endOfFile:
+                    ended = true
+                    try decoder.send(nil)
+                case .packet:
+                    if packet.streamIndex == info.index { try decoder.send(packet) }
+                    packet.unref()
+                }
+            }
+        }
+        if let resampler { try resampler.convert(nil, into: fifo) }
+        let count = min(fifo.count, max(needed, 1))
+        guard count > 0 else { throw FFmpegError(call: "avcodec_receive_frame", file: path, reason: "the music file has no sound") }
+        let chunk = try fifo.read(count, sampleRate: format.sampleRate)
+        channels = (0..<format.channels).map { ch in
+            chunk.withPlane(ch) { p, _ in
+                p.withMemoryRebound(to: Float.self, capacity: count) { Array(UnsafeBufferPointer(start: $0, count: count)) }
+            }
+        }
+    }
+
+    /// `count` samples from `offset` (looping), fading in over the first `fadeIn` and out over the last `fadeOut`.
+    func play(from offset: Int, count: Int, fadeIn: Int, fadeOut: Int, into lane: SegmentOutput) throws {
+        let length = channels[0].count
+        var done = 0
+        while done < count {
+            let n = min(4096, count - done)
+            let chunk = try Frame.audio(samples: n, sampleRate: format.sampleRate, channels: format.channels)
+            for ch in 0..<format.channels {
+                let source = channels[ch]
+                chunk.withPlane(ch) { p, _ in
+                    p.withMemoryRebound(to: Float.self, capacity: n) { d in
+                        for i in 0..<n {
+                            let k = done + i
+                            var gain: Float = 1
+                            if fadeIn > 0, k < fadeIn { gain = Float(k) / Float(fadeIn) }
+                            if fadeOut > 0, k >= count - fadeOut { gain = min(gain, Float(count - 1 - k) / Float(fadeOut)) }
+                            d[i] = source[(offset + k) % length] * gain
+                        }
+                    }
+                }
+            }
+            try lane.audio(chunk)
+            done += n
+        }
+    }
+}

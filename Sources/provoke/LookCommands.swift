@@ -1,0 +1,96 @@
+import ArgumentParser
+import FFmpegKit
+import Foundation
+import ProvokeManifest
+import ProvokeRender
+import ProvokeTimeline
+
+// Looking at an output without rendering it: one frame (`still`) or one frame per sequence item (`storyboard`),
+// each exactly as the render would show it, written as PNG by atomic rename.
+
+struct Still: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write the frame an output shows at a time, as PNG, without rendering the video.")
+
+    @Argument(help: "The project manifest (JSON).")
+    var manifest: String
+
+    @Option(name: .customLong("output"), help: "The output to look at.")
+    var output: String
+
+    @Option(name: .customLong("at"), help: "Output time: seconds (12.5) or HH:MM:SS.mmm.")
+    var at: String
+
+    @Option(name: .shortAndLong, help: "The PNG to write. Default: <output>-<time>.png in the current folder.")
+    var file: String?
+
+    func run() throws {
+        let microseconds: Int64
+        do {
+            microseconds = at.contains(":") ? try TimeLiteral.microseconds(fromClock: at)
+                                            : try TimeLiteral.microseconds(fromSeconds: at)
+        } catch {
+            printStderr("provoke: --at \(at): \(error)")
+            throw ExitCode.usage
+        }
+        let project = try loadProject(manifest, probeMedia: true, quietWarnings: true)
+        guard let plan = try planOrUsageError(project, [output]).outputs.first else { throw ExitCode.usage }
+        // The frame on screen at that time: the latest frame starting at or before it.
+        let frame = Int(microseconds * Int64(plan.format.fps) / 1_000_000)
+        guard frame < plan.frameCount else {
+            printStderr("provoke: --at \(at): past the end of output \"\(output)\" (\(plan.duration), \(plan.frameCount) frames)")
+            throw ExitCode.usage
+        }
+        let destination = URL(fileURLWithPath: file ?? "\(output)-\(String(format: "%.3f", Double(microseconds) / 1e6)).png")
+        try writePicture(destination, output: output) { try Renderer().still(plan, frame: frame) }
+        print("\(output): frame \(frame) (\(OutputTime(microseconds: Int64(frame) * 1_000_000 / Int64(plan.format.fps)))) -> \(destination.path)")
+    }
+}
+
+struct StoryboardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "storyboard",
+        abstract: "Write a contact sheet of an output as PNG: one labelled frame per sequence item.")
+
+    @Argument(help: "The project manifest (JSON).")
+    var manifest: String
+
+    @Option(name: .customLong("output"), help: "The output to look at.")
+    var output: String
+
+    @Option(name: .shortAndLong, help: "The PNG to write. Default: <output>-storyboard.png in the current folder.")
+    var file: String?
+
+    func run() throws {
+        let project = try loadProject(manifest, probeMedia: true, quietWarnings: true)
+        guard let plan = try planOrUsageError(project, [output]).outputs.first else { throw ExitCode.usage }
+        let destination = URL(fileURLWithPath: file ?? "\(output)-storyboard.png")
+        try writePicture(destination, output: output) { try Storyboard.sheet(plan, renderer: Renderer()) }
+        print("\(output): \(plan.segments.count) items -> \(destination.path)")
+    }
+}
+
+/// Makes a picture and writes it as PNG under a temporary name, renamed into place; maps failures to exit codes.
+func writePicture(_ destination: URL, output: String, make: () throws -> Frame) throws {
+    do {
+        let png = try PNGImage.encode(try make())
+        let temporary = destination.deletingLastPathComponent()
+            .appendingPathComponent(".\(destination.lastPathComponent).partial-\(getpid())")
+        try png.write(to: temporary)
+        guard rename(temporary.path, destination.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary.path)
+            printStderr("provoke: \(destination.path): cannot rename into place: \(reason)")
+            throw ExitCode.renderFailure
+        }
+    } catch let e as RenderError {
+        printStderr("provoke: \(output): \(e.message)")
+        throw e.isInputProblem ? ExitCode.invalidInput : ExitCode.renderFailure
+    } catch let e as FFmpegError {
+        printStderr("provoke: \(output): \(e)")
+        throw ExitCode.renderFailure
+    } catch let e as CocoaError {
+        printStderr("provoke: \(destination.path): \(e.localizedDescription)")
+        throw ExitCode.renderFailure
+    }
+}
