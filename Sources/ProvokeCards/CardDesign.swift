@@ -7,8 +7,8 @@ import ProvokeTimeline
 struct CardDraft {
     var script: String
     var logoBox: PixelRect?
-    /// Card-relative milliseconds at which the fit is checked: spread over the card, plus every animation's start
-    /// and end, plus the hold.
+    /// Card-relative milliseconds at which the fit is checked: every frame while something moves, a dozen spread
+    /// over the card, and the hold.
     var sampleTimes: [Int]
     /// A card-relative instant at which everything is shown and still.
     var holdTime: Int
@@ -32,6 +32,7 @@ struct TextPlacement {
 /// built from numbers and colours.
 struct CardDesign {
     let card: CardContent
+    let frames: FrameRange
     let format: OutputFormat
     let hasLogo: Bool
     let safe: PixelRect
@@ -52,6 +53,7 @@ struct CardDesign {
 
     init(card: CardContent, frames: FrameRange, format: OutputFormat, hasLogo: Bool) {
         self.card = card
+        self.frames = frames
         self.format = format
         self.hasLogo = hasLogo
         safe = CardLayout.titleSafe(width: format.width, height: format.height)
@@ -94,7 +96,7 @@ struct CardDesign {
         var b = ScriptBuilder(design: self, scale: scale)
         var logoBox: PixelRect?
         var anchorY = 0
-        var keyTimes: [Int] = []
+        var motion: [(from: Int, to: Int)] = []
         let w = format.width, h = format.height
         let all = (0, durationMs)
 
@@ -108,21 +110,22 @@ struct CardDesign {
             text += b.ruleBlock(width: 150, height: 6, grow: (t(150), t(750)), first: text.isEmpty, last: sub.isEmpty)
             for (prefix, words) in sub { text += #"\N"# + prefix + ASSText.escape(words) }
             b.event(all, #"{\an5}"# + text)
-            keyTimes = [t(150), t(400), t(750), t(1000)]
+            motion = [(t(150), t(1000))]
 
         case .statement:
             // Slides up 28 design px while the renderer fades the card in; linear, as libass's \move is.
             let cx = w / 2, cy = h / 2, rise = b.px(28)
-            let motion = t(800) > 0 ? #"\move(\#(cx),\#(cy + rise),\#(cx),\#(cy),0,\#(t(800)))"# : #"\pos(\#(cx),\#(cy))"#
+            let placement = t(800) > 0 ? #"\move(\#(cx),\#(cy + rise),\#(cx),\#(cy),0,\#(t(800)))"# : #"\pos(\#(cx),\#(cy))"#
             var text = b.rule(width: 90, height: 6, grow: nil) + b.spacer(18)
             text += #"\N"# + b.span(64, bold: true) + ASSText.escape(card.text ?? "")
-            b.event(all, #"{\an5"# + motion + "}" + text)
-            keyTimes = [t(800)]
+            b.event(all, #"{\an5"# + placement + "}" + text)
+            motion = [(0, t(800))]
 
         case .quote:
-            // Revealed left to right by a rectangular clip sweeping across the safe width.
+            // Revealed left to right by a rectangular clip sweeping from the safe area's left edge to the frame's
+            // right edge (not the safe area's, which would hide text that overflows it from the fitting).
             let reveal = t(1400)
-            let (x0, x1) = (safe.x, safe.maxX)
+            let (x0, x1) = (safe.x, w)
             let clip = reveal > 0 ? #"\clip(\#(x0),0,\#(x0 + 1),\#(h))\t(0,\#(reveal),0.7,\clip(\#(x0),0,\#(x1),\#(h)))"# : ""
             var text = b.span(110, bold: true, color: card.style.accent) + "\u{201C}"
             text += #"\N"# + b.span(52) + ASSText.escape(card.text ?? "")
@@ -130,7 +133,7 @@ struct CardDesign {
                 text += b.spacer(20) + #"\N"# + b.span(34, color: card.style.accent) + "\u{2014} " + ASSText.escape(who)
             }
             b.event(all, #"{\an4"# + clip + "}" + text)
-            keyTimes = [reveal / 3, reveal]
+            motion = [(0, reveal)]
 
         case .points:
             let points = Array(card.points.prefix(6))
@@ -148,7 +151,7 @@ struct CardDesign {
                 }
                 b.event((start, end), #"{\an4}"# + text)
             }
-            keyTimes = times.flatMap { [$0.show, $0.show + $0.fade] }
+            motion = times.map { ($0.show, $0.show + $0.fade) }
 
         case .stat:
             // The value grows to full size (easing out) over the label, which stays put: both events lay out the
@@ -167,7 +170,7 @@ struct CardDesign {
             }
             b.event(all, stat(showValue: true))
             if label != nil { b.event(all, stat(showValue: false)) }
-            keyTimes = [grow / 2, grow]
+            motion = [(0, grow)]
 
         case .end:
             var text = ""
@@ -194,16 +197,20 @@ struct CardDesign {
             } else {
                 b.event(all, #"{\an5}"# + text)
             }
-            keyTimes = [t(200), t(400), t(800), t(1000)]
+            motion = [(t(200), t(1000))]
         }
 
-        let introEnd = keyTimes.max() ?? 0
+        let introEnd = motion.map(\.to).max() ?? 0
         let stillEnd = max(introEnd, durationMs - fadeOutMs)
         let hold = min(durationMs - 1, (introEnd + stillEnd) / 2)
-        var samples = (0..<12).map { (durationMs - 1) * $0 / 11 }
-        samples += keyTimes + [hold]
-        samples = Array(Set(samples.map { min(max(0, $0), durationMs - 1) })).sorted()
-        return CardDraft(script: b.script, logoBox: logoBox, sampleTimes: samples, holdTime: hold, textAnchorY: anchorY)
+        // Every frame while something moves (a growing line can wrap differently for a frame or two), and a dozen
+        // across the card besides; each at the millisecond the `ass` filter will ask for.
+        var samples = Set((0..<12).map { (durationMs - 1) * $0 / 11 } + [hold])
+        for frame in frames.start..<frames.end {
+            let relative = Int(Int64(frame) * 1000 / Int64(max(1, format.fps)) - startMs)
+            if motion.contains(where: { relative >= $0.from && relative <= $0.to }) { samples.insert(relative) }
+        }
+        return CardDraft(script: b.script, logoBox: logoBox, sampleTimes: samples.sorted(), holdTime: hold, textAnchorY: anchorY)
     }
 
     /// When each point appears and how long it fades in (card-relative ms). The first shows with the card; the

@@ -15,15 +15,15 @@ public struct SystemFonts: FontLocator {
         if let installed = FontconfigConfig.system(), installed.families().contains(where: { $0.lowercased() == wanted }) {
             return true
         }
-        if let directory, let config = FontconfigConfig.empty(), config.addDirectory(directory) {
-            return config.families().contains { $0.lowercased() == wanted }
+        if let directory, let set = FontconfigFontSet(), set.addFonts(under: directory) > 0 {
+            return set.families().contains { $0.lowercased() == wanted }
         }
         return false
     }
 
     public func families(inFile url: URL) -> [String]? {
-        guard let config = FontconfigConfig.empty(), config.addFile(url) else { return nil }
-        let families = config.families()
+        guard let set = FontconfigFontSet(), set.add(file: url) else { return nil }
+        let families = set.families()
         return families.isEmpty ? nil : families
     }
 }
@@ -38,45 +38,17 @@ final class FontconfigConfig {
     /// The system's configuration with its fonts (read from fontconfig's caches).
     static func system() -> FontconfigConfig? { FcInitLoadConfigAndFonts().map(FontconfigConfig.init) }
 
-    /// A configuration with no fonts, to which files or folders are added.
-    static func empty() -> FontconfigConfig? { FcConfigCreate().map(FontconfigConfig.init) }
-
-    /// Adds the font files under `directory` (recursively); false when fontconfig cannot scan it.
-    func addDirectory(_ directory: URL) -> Bool {
-        directory.withUnsafeFileSystemRepresentation { path in
-            path.map { $0.withMemoryRebound(to: FcChar8.self, capacity: 1) { FcConfigAppFontAddDir(pointer, $0) } != 0 } ?? false
-        }
-    }
-
-    /// Adds one font file; false when it is not a font fontconfig can read.
-    func addFile(_ file: URL) -> Bool {
-        file.withUnsafeFileSystemRepresentation { path in
-            path.map { $0.withMemoryRebound(to: FcChar8.self, capacity: 1) { FcConfigAppFontAddFile(pointer, $0) } != 0 } ?? false
-        }
-    }
-
-    /// Every family name of every font, each once, in the order fontconfig lists them.
-    func families() -> [String] {
-        guard let list = FontconfigFontSet(listing: self) else { return [] }
-        var seen = Set<String>(), names: [String] = []
-        for font in list.patterns {
-            var index: Int32 = 0
-            var value: UnsafeMutablePointer<FcChar8>?
-            while FcPatternGetString(font, FC_FAMILY, index, &value) == FcResultMatch, let value {
-                let name = String(cString: value)
-                if seen.insert(name).inserted { names.append(name) }
-                index += 1
-            }
-        }
-        return names
-    }
+    /// Every family name of every installed font, each once.
+    func families() -> [String] { FontconfigFontSet(listing: self)?.families() ?? [] }
 }
 
-/// Owns an `FcFontSet` listed from a configuration (with the pattern and object set the listing needed).
+/// Owns an `FcFontSet`: fonts listed from a configuration, or read straight from font files. Files are read with
+/// FreeType (`FcFreeTypeQueryAll`) rather than added to a configuration, which would try to write a fontconfig
+/// cache for their folder and complain on stderr where none is writable.
 final class FontconfigFontSet {
     let pointer: UnsafeMutablePointer<FcFontSet>
-    /// Keeps the patterns' owner alive while they are read.
-    let config: FontconfigConfig
+    /// Keeps the listed patterns' owner alive while they are read.
+    let config: FontconfigConfig?
 
     init?(listing config: FontconfigConfig) {
         guard let pattern = FcPatternCreate() else { return nil }
@@ -88,9 +60,55 @@ final class FontconfigFontSet {
         self.config = config
     }
 
+    /// An empty set, filled with `add(file:)`.
+    init?() {
+        guard let set = FcFontSetCreate() else { return nil }
+        self.pointer = set
+        self.config = nil
+    }
+
     deinit { FcFontSetDestroy(pointer) }
+
+    /// Adds every face of a font file; false when it is not a font FreeType can read.
+    @discardableResult
+    func add(file: URL) -> Bool {
+        file.withUnsafeFileSystemRepresentation { path in
+            guard let path else { return false }
+            var count: Int32 = 0
+            // id -1 (as unsigned): every face of a collection.
+            let faces = path.withMemoryRebound(to: FcChar8.self, capacity: 1) {
+                FcFreeTypeQueryAll($0, UInt32.max, nil, &count, pointer)
+            }
+            return faces > 0
+        }
+    }
+
+    /// Adds the fonts of every file under `directory` (recursively); returns how many files were fonts.
+    func addFonts(under directory: URL) -> Int {
+        guard let files = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey]) else { return 0 }
+        var fonts = 0
+        for case let file as URL in files where (try? file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+            if add(file: file) { fonts += 1 }
+        }
+        return fonts
+    }
 
     var patterns: [OpaquePointer] {
         (0..<Int(pointer.pointee.nfont)).compactMap { pointer.pointee.fonts[$0] }
+    }
+
+    /// Every family name of every font, each once, in the order of the set.
+    func families() -> [String] {
+        var seen = Set<String>(), names: [String] = []
+        for font in patterns {
+            var index: Int32 = 0
+            var value: UnsafeMutablePointer<FcChar8>?
+            while FcPatternGetString(font, FC_FAMILY, index, &value) == FcResultMatch, let value {
+                let name = String(cString: value)
+                if seen.insert(name).inserted { names.append(name) }
+                index += 1
+            }
+        }
+        return names
     }
 }
