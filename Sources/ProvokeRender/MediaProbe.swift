@@ -16,16 +16,15 @@ public struct FFmpegSourceProbe: SourceProbe {
                 ? "not a media file that FFmpeg can read, or cut short (\(e.reason))"
                 : "cannot open: \(e.reason)")
         }
-        guard let video = input.bestStream(.video) else {
-            throw ProbeError(message: "has no video stream (format \(input.formatName))")
-        }
+        // What the file holds; the validator decides what is missing (a source needs video, a music bed sound).
+        let video = input.bestStream(.video), audio = input.bestStream(.audio)
         var duration = input.durationMicroseconds
-        if duration == nil, let d = video.duration {
-            duration = rescale(d, from: video.timeBase, to: Rational(1, 1_000_000))
+        for stream in [video, audio].compactMap({ $0 }) where duration == nil {
+            if let d = stream.duration { duration = rescale(d, from: stream.timeBase, to: Rational(1, 1_000_000)) }
         }
-        guard let duration else { throw ProbeError(message: "its duration is unknown (format \(input.formatName))") }
-        return SourceMediaInfo(duration: SourceTime(microseconds: duration), hasVideo: true,
-                               hasAudio: input.bestStream(.audio) != nil)
+        // A still image (a logo) has no duration: 0.
+        return SourceMediaInfo(duration: SourceTime(microseconds: duration ?? 0), hasVideo: video != nil,
+                               hasAudio: audio != nil)
     }
 }
 

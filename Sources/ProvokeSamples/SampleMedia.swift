@@ -18,6 +18,8 @@ public struct SampleSpec: Sendable {
         case beeps
         /// A speech recording (any format FFmpeg reads, e.g. espeak-ng's WAV), looped to the duration.
         case speech(path: String)
+        /// A soft sustained chord (A minor, swelling every 4 s): a stand-in music bed for cards.
+        case chord
     }
 
     public var width = 320
@@ -191,9 +193,12 @@ private final class SoundSource {
     /// Speech samples (one channel, at the spec's rate), looped; nil for beeps.
     var speech: [Float]?
 
+    let isChord: Bool
+
     init(_ sound: SampleSpec.Sound, spec: SampleSpec) throws {
         self.spec = spec
         if case let .speech(path) = sound { speech = try SampleMedia.decodeMono(path, rate: spec.sampleRate) }
+        if case .chord = sound { isChord = true } else { isChord = false }
     }
 
     func samples(from start: Int, count: Int) throws -> Frame {
@@ -206,6 +211,12 @@ private final class SoundSource {
                     let n = start + i
                     if let speech, !speech.isEmpty {
                         p[i] = speech[n % speech.count] * 0.9
+                    } else if isChord {
+                        // A, C, E and the A below, quiet, swelling and ebbing every 4 s.
+                        let t = Float(n) / Float(rate)
+                        let swell = 0.6 + 0.4 * sinf(2 * .pi * t / 4)
+                        let tones = [110, 220, 261.63, 329.63].map { sinf(2 * .pi * Float($0) * t) }
+                        p[i] = 0.06 * swell * tones.reduce(0, +)
                     } else {
                         let inSecond = n % rate
                         p[i] = inSecond < rate / 50 ? 0.5 * sinf(2 * .pi * 1000 * Float(inSecond) / Float(rate)) : 0
@@ -218,6 +229,30 @@ private final class SoundSource {
 }
 
 extension SampleMedia {
+    /// Writes a sound-only file (AAC in MP4, as an .m4a music bed is) of `seconds`, atomically.
+    public static func writeSound(_ sound: SampleSpec.Sound, seconds: Int, to path: String) throws {
+        var spec = SampleSpec()
+        spec.sound = sound
+        let file = try OutputFile(path: path, format: "mp4", tags: [], muxerOptions: [("movflags", "+faststart")])
+        var a = AudioEncoderSettings()
+        a.sampleRate = spec.sampleRate
+        a.channels = spec.channels
+        let stream = try file.addAudio(a)
+        try file.start()
+        let source = try SoundSource(sound, spec: spec)
+        let frameSize = max(file.encoder(stream).frameSize, 1024)
+        let total = seconds * spec.sampleRate
+        var done = 0
+        while done < total {
+            let n = min(frameSize, total - done)
+            let chunk = try source.samples(from: done, count: n)
+            chunk.pts = Int64(done)
+            try file.encode(chunk, stream: stream)
+            done += n
+        }
+        try file.finish()
+    }
+
     /// The first audio stream of a file, decoded and mixed to one channel of floats at `rate` (the
     /// speech for `.speech`; the tests also listen to outputs with it).
     public static func decodeMono(_ path: String, rate: Int) throws -> [Float] {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FFmpegKit
 import Foundation
+import ProvokeCards
 import ProvokeManifest
 import ProvokeRender
 import ProvokeTimeline
@@ -9,7 +10,8 @@ import ProvokeTimeline
 /// Throws exit code 1 when there are errors.
 func loadProject(_ path: String, probeMedia: Bool, quietWarnings: Bool = false) throws -> Project {
     let url = URL(fileURLWithPath: path)
-    let result = ManifestLoader.load(url, probe: probeMedia ? FFmpegSourceProbe() : nil)
+    // Fonts are always checked (libass would fall back to another font silently); media only when asked.
+    let result = ManifestLoader.load(url, probe: probeMedia ? FFmpegSourceProbe() : nil, fonts: SystemFonts())
     for d in result.diagnostics where d.severity == .error || !quietWarnings { printStderr(d.description) }
     guard let project = result.project, result.errors.isEmpty else {
         printStderr("\(path): \(result.errors.count) error\(result.errors.count == 1 ? "" : "s"); nothing was rendered")
@@ -30,7 +32,7 @@ struct Validate: ParsableCommand {
     var json = false
 
     func run() throws {
-        let result = ManifestLoader.load(URL(fileURLWithPath: manifest), probe: FFmpegSourceProbe())
+        let result = ManifestLoader.load(URL(fileURLWithPath: manifest), probe: FFmpegSourceProbe(), fonts: SystemFonts())
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -43,7 +45,7 @@ struct Validate: ParsableCommand {
             throw ExitCode.invalidInput
         }
         if !json, let p = result.project {
-            print("\(manifest): valid: \(p.sources.count) sources, \(p.clips.count) clips, \(p.outputs.count) outputs")
+            print("\(manifest): valid: \(p.sources.count) sources, \(p.clips.count) clips, \(p.cards.count) cards, \(p.outputs.count) outputs")
         }
     }
 }

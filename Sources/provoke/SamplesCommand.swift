@@ -11,7 +11,7 @@ struct Samples: ParsableCommand {
         250 frames, like a meeting recording.
         """)
 
-    @Argument(help: "Folder to write session-may1.mp4 and session-may31.mp4 into.")
+    @Argument(help: "Folder to write session-may1.mp4, session-may31.mp4 and music-bed.m4a (30 s) into.")
     var directory: String
 
     @Option(help: "Speech for the first session (any audio file FFmpeg reads). Default: beeps.")
@@ -53,5 +53,14 @@ struct Samples: ParsableCommand {
             }
             print("wrote \(path)")
         }
+        // A music bed for the cards (a quiet chord), sound only.
+        let bed = URL(fileURLWithPath: directory).appendingPathComponent("music-bed.m4a").path
+        do {
+            try SampleMedia.writeSound(.chord, seconds: 30, to: bed)
+        } catch {
+            printStderr("provoke: \(bed): \(error)")
+            throw ExitCode.renderFailure
+        }
+        print("wrote \(bed)")
     }
 }

@@ -159,6 +159,17 @@ extension RenderTests {
         let info = try FFmpegSourceProbe().probe(URL(fileURLWithPath: good))
         XCTAssertEqual(info.duration, SourceTime(microseconds: 10_000_000))
         XCTAssertTrue(info.hasAudio)
+        // A music bed has sound and no picture; a logo a picture without a duration. The validator decides
+        // what each needs.
+        let bed = dir.path("bed.m4a")
+        try SampleMedia.writeSound(.chord, seconds: 2, to: bed)
+        let music = try FFmpegSourceProbe().probe(URL(fileURLWithPath: bed))
+        XCTAssertEqual([music.hasVideo, music.hasAudio], [false, true])
+        XCTAssertEqual(Double(music.duration.microseconds) / 1e6, 2, accuracy: 0.05)
+        let logo = dir.url.appendingPathComponent("logo.png")
+        try PNGImage.encode(try Frame.yuv420p(width: 64, height: 32)).write(to: logo)
+        let still = try FFmpegSourceProbe().probe(logo)
+        XCTAssertEqual([still.hasVideo, still.hasAudio], [true, false])
     }
 }
 
