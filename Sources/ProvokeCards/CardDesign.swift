@@ -277,7 +277,7 @@ struct ScriptBuilder {
     /// content; an empty line would take the next line's size). Nothing for a size of 0 or less.
     func spacer(_ size: Double) -> String {
         guard size > 0 else { return "" }
-        return #"\N{\fs\#(px(size))}\#u{00A0}"#
+        return #"\N{\fs\#(px(size))\fscx100\fscy100}\#u{00A0}"#
     }
 
     /// A solid accent bar as an ASS drawing, `width` x `height` design pixels; with `grow`, it widens from its

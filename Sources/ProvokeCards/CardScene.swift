@@ -100,30 +100,41 @@ public enum CardLayout {
     public static func scene(for card: CardContent, frames: FrameRange, format: OutputFormat, hasLogo: Bool) throws -> CardScene {
         let design = CardDesign(card: card, frames: frames, format: format, hasLogo: hasLogo)
         let safe = design.safe
+        let fontsDirectory = card.style.fontsDirectory
+        var rasterizer: CardRasterizer?
+        func render(_ script: String) throws -> CardRasterizer {
+            if let rasterizer { try rasterizer.load(script: script); return rasterizer }
+            let made = try CardRasterizer(script: script, width: format.width, height: format.height,
+                                          fontsDirectory: fontsDirectory)
+            rasterizer = made
+            return made
+        }
+        func fits(_ ink: PixelRect?, _ logo: PixelRect?) -> Bool {
+            ink.map { safe.contains($0) && !(logo?.intersects($0) ?? false) } ?? true
+        }
+
         var scale = 1.0
         var lastInk: PixelRect?
         while scale >= smallestScale - 1e-9 {
-            var layout = design.layout(scale: scale, textTop: nil)
-            let fontsDirectory = card.style.fontsDirectory
-            if let logo = layout.logoBox {
-                // The end card's text sits under the logo, the two centred together: measure the text's height once
-                // at the hold, then place it.
-                let probe = try CardRasterizer(script: layout.script, width: format.width, height: format.height,
-                                               fontsDirectory: fontsDirectory)
-                if let ink = probe.inkBounds(atMilliseconds: design.absolute(layout.holdTime)) {
-                    layout = design.layout(scale: scale, textTop: TextPlacement(inkOffset: ink.y - layout.textAnchorY, inkHeight: ink.height, logo: logo))
+            var draft = design.layout(scale: scale, textTop: nil)
+            var r = try render(draft.script)
+            if let logo = draft.logoBox, let ink = r.inkBounds(atMilliseconds: design.absolute(draft.holdTime)) {
+                // The end card's text sits under the logo, the two centred together: measure the text's height at
+                // the hold, then place it.
+                draft = design.layout(scale: scale, textTop: TextPlacement(inkOffset: ink.y - draft.textAnchorY,
+                                                                          inkHeight: ink.height, logo: logo))
+                r = try render(draft.script)
+            }
+            // The hold first: most cards that are too big are too big there, and one frame says so.
+            var ink = r.inkBounds(atMilliseconds: design.absolute(draft.holdTime))
+            if fits(ink, draft.logoBox) {
+                for t in draft.sampleTimes {
+                    if let box = r.inkBounds(atMilliseconds: design.absolute(t)) { ink = ink.map { $0.union(box) } ?? box }
                 }
             }
-            let rasterizer = try CardRasterizer(script: layout.script, width: format.width, height: format.height,
-                                                fontsDirectory: fontsDirectory)
-            var ink: PixelRect?
-            for t in layout.sampleTimes {
-                if let box = rasterizer.inkBounds(atMilliseconds: design.absolute(t)) { ink = ink.map { $0.union(box) } ?? box }
-            }
-            let fits = ink.map { safe.contains($0) && !(layout.logoBox?.intersects($0) ?? false) } ?? true
-            if fits {
-                return CardScene(script: layout.script, fontsDirectory: fontsDirectory, background: card.style.background,
-                                 logoBox: layout.logoBox, fadeInFrames: design.fadeInFrames,
+            if fits(ink, draft.logoBox) {
+                return CardScene(script: draft.script, fontsDirectory: fontsDirectory, background: card.style.background,
+                                 logoBox: draft.logoBox, fadeInFrames: design.fadeInFrames,
                                  fadeOutFrames: design.fadeOutFrames, scale: scale)
             }
             lastInk = ink

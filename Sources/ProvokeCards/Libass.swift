@@ -112,10 +112,11 @@ struct InkFrame {
     }
 }
 
-/// Renders one ASS script with libass at chosen output times.
+/// Renders an ASS script with libass at chosen output times. `load` swaps the script and keeps the renderer (its
+/// fonts and glyph cache), so fitting a card tries size after size cheaply.
 final class CardRasterizer {
     let renderer: LibassRenderer
-    let track: LibassTrack
+    private(set) var track: LibassTrack
     let background: RGBAColor
 
     init(script: String, width: Int, height: Int, fontsDirectory: URL?, background: RGBAColor = .black) throws {
@@ -123,6 +124,10 @@ final class CardRasterizer {
         renderer = try LibassRenderer(library: library, width: width, height: height)
         track = try LibassTrack(library: library, script: script)
         self.background = background
+    }
+
+    func load(script: String) throws {
+        track = try LibassTrack(library: renderer.library, script: script)
     }
 
     /// Only the box around the ink (cheaper than `frame(at:)`, which also composites).

@@ -217,3 +217,37 @@ final class CardLayoutTests: XCTestCase {
         XCTAssertNotNil(frame.inkBounds)
     }
 }
+
+final class CardEdgeTests: XCTestCase {
+    func testVeryShortCardsAreStillAndFit() throws {
+        for content in CardLayoutTests.typical {
+            let frames = FrameRange(start: 3, count: 10)
+            let scene = try CardLayout.scene(for: content, frames: frames, format: testFormat)
+            XCTAssertFalse(scene.script.contains(#"\t("#), "\(content.template): no time for motion\n\(scene.script)")
+            XCTAssertFalse(scene.script.contains(#"\move("#), "\(content.template)")
+            XCTAssertEqual(scene.fadeInFrames, 2)
+            try assertInkInsideSafeArea(scene, frames: frames, "\(content.template)")
+        }
+    }
+
+    func testScenesCanBeLaidOutConcurrently() throws {
+        final class Results: @unchecked Sendable {
+            let lock = NSLock()
+            var scales = [Int: Double]()
+            func set(_ i: Int, _ v: Double) { lock.lock(); scales[i] = v; lock.unlock() }
+        }
+        let results = Results()
+        DispatchQueue.concurrentPerform(iterations: 12) { i in
+            let content = CardLayoutTests.typical[i % CardLayoutTests.typical.count]
+            results.set(i, (try? CardLayout.scene(for: content, frames: testFrames, format: testFormat).scale) ?? -1)
+        }
+        XCTAssertEqual((0..<12).map { results.scales[$0] }, Array(repeating: 1.0, count: 12))
+    }
+
+    func testScriptReadsAsWritten() throws {
+        let scene = try CardLayout.scene(for: card(.stat, value: "62%", label: "prefer their own GP"), frames: testFrames, format: testFormat)
+        XCTAssertTrue(scene.script.hasPrefix("[Script Info]\n"))
+        XCTAssertTrue(scene.script.contains("Style: Card,DejaVu Sans,"))
+        XCTAssertTrue(scene.script.hasSuffix("\n"))
+    }
+}

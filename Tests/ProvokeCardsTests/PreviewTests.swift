@@ -16,6 +16,11 @@ final class PreviewTests: XCTestCase {
             ("stat", card(.stat, value: "62%", label: "of patients prefer to wait to see their own GP")),
             ("end", card(.end, text: "Join the conversation", url: "provoke.example.org/access")),
             ("end-logo", card(.end, text: "Join the conversation", url: "provoke.example.org/access", style: CardStyle(logo: logo))),
+            ("long-statement", card(.statement, text: String(String(repeating: "Continuity of care saves lives, and access targets that ignore it do harm. ", count: 14).prefix(1000)))),
+            ("long-points", card(.points, text: "Six things", points: (1...6).map { "Point \($0): practices that know their patients prevent admissions, and that is worth measuring" })),
+            ("word", card(.statement, text: String(repeating: "Gwasanaeth", count: 8))),
+            ("arabic", card(.quote, text: "الرعاية المستمرة تنقذ الأرواح — Gŵyl y Gwanwyn ŷ", attribution: "د. مثال")),
+            ("hostile", card(.title, text: #"{\an8}{\p1}m 0 0 l 100 0 \N '); DROP TABLE"#, event: "</script> %{x}", date: "🎉 emoji")),
         ]
         for (name, content) in cards {
             let scene = try CardLayout.scene(for: content, frames: testFrames, format: testFormat)
