@@ -34,7 +34,10 @@ final class PreviewTests: XCTestCase {
                     savePreview(frame, "\(name)-\(label)")
                 }
             }
-            print(name, scene.scale, scene.logoBox as Any)
+            if ProcessInfo.processInfo.environment["PROVOKE_CARD_PREVIEWS"] != nil {
+                // The script too, to compare with FFmpeg's `ass` filter.
+                try? scene.script.write(toFile: "/tmp/provoke-cards/\(name).ass", atomically: true, encoding: .utf8)
+            }
         }
     }
 
