@@ -21,7 +21,7 @@ struct Still: ParsableCommand {
     @Option(name: .customLong("at"), help: "Output time: seconds (12.5) or HH:MM:SS.mmm.")
     var at: String
 
-    @Option(name: .shortAndLong, help: "The PNG to write. Default: <output>-<time>.png in the current folder.")
+    @Option(name: [.customShort("o"), .customLong("png")], help: "The PNG to write. Default: <output>-<time>.png in the current folder.")
     var file: String?
 
     func run() throws {
@@ -58,7 +58,7 @@ struct StoryboardCommand: ParsableCommand {
     @Option(name: .customLong("output"), help: "The output to look at.")
     var output: String
 
-    @Option(name: .shortAndLong, help: "The PNG to write. Default: <output>-storyboard.png in the current folder.")
+    @Option(name: [.customShort("o"), .customLong("png")], help: "The PNG to write. Default: <output>-storyboard.png in the current folder.")
     var file: String?
 
     func run() throws {
