@@ -71,7 +71,7 @@ public enum ASSText {
     /// A value for a header or style field (a font name): like `escape`'s removals, plus commas (the field
     /// separator) and braces/backslashes (which have no meaning there and no escape either) go; line breaks
     /// become spaces. Leading and trailing spaces are trimmed.
-    static func fieldValue(_ text: String) -> String {
+    public static func fieldValue(_ text: String) -> String {
         var out = String.UnicodeScalarView()
         for s in text.unicodeScalars {
             switch s {

@@ -1,5 +1,5 @@
 /// Timestamps as SRT and WebVTT write them, to and from integer milliseconds.
-enum Timestamp {
+public enum Timestamp {
     /// `H+:MM:SS,mmm`, `H+:MM:SS.mmm`, `MM:SS.mmm` or `MM:SS,mmm` → milliseconds. Both files' forms are accepted in
     /// both formats (SRT files in the wild use `.`, and short VTT times are common): minutes and seconds are two
     /// digits below 60, the fraction exactly three digits (`01,5` is ambiguous, so it is refused).
@@ -34,7 +34,7 @@ enum Timestamp {
     /// Start <= now < End, and FFmpeg's `ass`/`subtitles` filters pass `now` as the frame time truncated to whole
     /// milliseconds, so flooring keeps a cue that starts (or ends) on a frame boundary on that frame and not
     /// the next (rounding 66.667 ms -> 70 would miss frame 2 at 30 fps).
-    static func formatASS(_ milliseconds: Int64) -> String {
+    public static func formatASS(_ milliseconds: Int64) -> String {
         let cs = max(0, milliseconds) / 10
         let hours = cs / 360_000
         let minutes = cs / 6000 % 60

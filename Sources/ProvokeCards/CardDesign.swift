@@ -298,19 +298,19 @@ struct ScriptBuilder {
     mutating func event(_ times: (Int, Int), _ text: String) {
         let start = design.absolute(times.0), end = design.absolute(times.1)
         guard end / 10 > start / 10 else { return }
-        events.append("Dialogue: 0,\(Self.time(start)),\(Self.time(end)),\(CardDesign.styleName),,0,0,0,,\(text)")
+        events.append("Dialogue: 0,\(Timestamp.formatASS(start)),\(Timestamp.formatASS(end)),\(CardDesign.styleName),,0,0,0,,\(text)")
     }
 
     var script: String {
         let format = design.format, safe = design.safe
         let style = design.card.style
-        let font = Self.fieldValue(style.font).isEmpty ? "DejaVu Sans" : Self.fieldValue(style.font)
+        let font = ASSText.fieldValue(style.font).isEmpty ? "DejaVu Sans" : ASSText.fieldValue(style.font)
         let fields = [CardDesign.styleName, font, "\(px(48))", style.text.assValue, style.text.assValue,
                       RGBAColor.black.assValue, RGBAColor.black.assValue, "0", "0", "0", "0", "100", "100", "0", "0",
                       "1", "0", "0", "5", "\(safe.x)", "\(format.width - safe.maxX)", "\(safe.y)", "1"]
         return """
             [Script Info]
-            ; Written by provoke (ProvokeCards): card \(Self.fieldValue(design.card.card)), \(design.card.template.rawValue) template.
+            ; Written by provoke (ProvokeCards): card \(ASSText.fieldValue(design.card.card)), \(design.card.template.rawValue) template.
             ; Card text is escaped (ASSText.escape); override tags and drawings are generated from numbers.
             ScriptType: v4.00+
             PlayResX: \(format.width)
@@ -339,26 +339,4 @@ struct ScriptBuilder {
         return digits.count == 1 ? "0" + digits : digits
     }
 
-    /// ASS time `H:MM:SS.cc`, floored to centiseconds (libass shows an event while Start <= now < End, and the
-    /// `ass` filter passes whole milliseconds, so flooring keeps a frame on a boundary inside the event).
-    static func time(_ ms: Int64) -> String {
-        let cs = max(0, ms) / 10
-        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(cs / 360_000):\(two(cs / 6000 % 60)):\(two(cs / 100 % 60)).\(two(cs % 100))"
-    }
-
-    /// A style or comment field: no commas (the separator), braces, backslashes or line breaks.
-    static func fieldValue(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        for s in text.unicodeScalars {
-            switch s {
-            case "\r", "\n", "\t", "\u{85}", "\u{2028}", "\u{2029}": out.append(" ")
-            case ",", "{", "}", "\\": continue
-            default:
-                if s.value < 0x20 || (0x7F...0x9F).contains(s.value) { continue }
-                out.append(s)
-            }
-        }
-        return String(out).trimmingCharacters(in: .whitespaces)
-    }
 }

@@ -267,6 +267,10 @@ extension ManifestDecoder {
     /// than either item; a fade whose halves do not fit (the item before fades out over the first half, this one
     /// up over the second; a first item fades up over the whole). The time an item's own way in already takes
     /// is not free for the way out of it, as the planner counts.
+    /// The longest crossfade, in microseconds: render keeps the earlier item's overlapping frames until the later
+    /// item's arrive (90 frames at 30 fps, about 125 MB at 720p), so memory stays bounded.
+    static let maximumCrossfade: Int64 = 3_000_000
+
     mutating func checkTransitions(_ draft: ManifestDraft) {
         var lengths: [String: Int64] = [:]
         for clip in draft.clips {
@@ -326,6 +330,10 @@ extension ManifestDecoder {
                         report(at, transition.durationPosition,
                                "expected a crossfade of at most \(secondsText(limit)), found \(secondsText(duration)) "
                                + "(the two items overlap for the whole crossfade, so it fits in the shorter: \(items))")
+                    } else if duration > ManifestDecoder.maximumCrossfade {
+                        report(at, transition.durationPosition,
+                               "expected a crossfade of at most \(secondsText(ManifestDecoder.maximumCrossfade)), found "
+                               + "\(secondsText(duration)) (render holds the overlapping frames in memory, 1.4 MB each at 720p)")
                     }
                 case .fade:
                     if duration / 2 > free || duration - duration / 2 > length {

@@ -229,6 +229,12 @@ extension RenderRecord {
                                      outputStartFrame: segment.frames.start, outputEndFrame: segment.frames.end,
                                      ideas: c.ideas)
         }
+        let cards: [RenderRecord.Card] = plan.segments.compactMap { segment in
+            guard case let .card(c) = segment.content else { return nil }
+            return RenderRecord.Card(card: c.card, template: c.template, outputStart: seconds(segment.frames.start),
+                                     outputEnd: seconds(segment.frames.end), outputStartFrame: segment.frames.start,
+                                     outputEndFrame: segment.frames.end)
+        }
         let stamp = ISO8601DateFormatter().string(from: renderedAt)
         self.init(project: plan.project, projectTitle: plan.projectTitle, output: plan.output, audience: plan.audience,
                   title: plan.title, duration: seconds(plan.frameCount), frames: plan.frameCount, fps: fps,
@@ -236,6 +242,7 @@ extension RenderRecord {
                   sampleRate: plan.format.sampleRate, clips: clips,
                   ideas: plan.ideas.map { RenderRecord.Idea(id: $0.id, text: $0.text) },
                   file: file, sha256: sha256, renderedAt: stamp)
+        self.cards = cards
     }
 
     func jsonData() throws -> Data {

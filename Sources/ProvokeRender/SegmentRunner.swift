@@ -96,16 +96,31 @@ func decodeStill(_ path: String) throws -> Frame {
     guard let info = input.bestStream(.video) else {
         throw FFmpegError(call: "av_find_best_stream", file: path, reason: "no picture in the file")
     }
+    var picture: Frame?
+    try decodeStream(input, info) { frame in
+        picture = try frame.clone()
+        return false
+    }
+    guard let picture else { throw FFmpegError(call: "avcodec_receive_frame", file: path, reason: "no picture in the file") }
+    return picture
+}
+
+/// Decodes one stream of `input` from where it is, handing each frame to `body` until it returns false or the
+/// stream ends (the decoder drained).
+func decodeStream(_ input: InputFile, _ info: StreamInfo, _ body: (Frame) throws -> Bool) throws {
     input.select(streams: [info.index])
     let decoder = try Decoder(input, stream: info.index)
     let packet = Packet(), frame = Frame()
     var ended = false
     while true {
         switch try decoder.receive(into: frame) {
-        case .frame: return frame
-        case .endOfStream: throw FFmpegError(call: "avcodec_receive_frame", file: path, reason: "no picture in the file")
+        case .frame:
+            let more = try body(frame)
+            frame.unref()
+            if !more { return }
+        case .endOfStream: return
         case .needsInput:
-            if ended { throw FFmpegError(call: "avcodec_receive_frame", file: path, reason: "no picture in the file") }
+            if ended { return }
             switch try input.read(into: packet) {
             case .endOfFile:
                 ended = true
@@ -174,7 +189,7 @@ final class CardReader {
             // Ends on the background: the last frame is fully faded.
             let start = Double(frames.end - scene.fadeOutFrames) / Double(format.fps)
             chain.append(try graph.add("fade", [("type", "out"), ("start_time", seconds(start)),
-                                                ("duration", seconds(Double(scene.fadeOutFrames - 1) / Double(format.fps))),
+                                                ("duration", seconds(Double(max(1, scene.fadeOutFrames - 1)) / Double(format.fps))),
                                                 ("color", color)]))
         }
         chain.append(try graph.add("format", [("pix_fmts", "yuv420p")]))
@@ -231,34 +246,16 @@ final class MusicBed {
         guard let info = input.bestStream(.audio) else {
             throw FFmpegError(call: "av_find_best_stream", file: path, reason: "no sound in the music file")
         }
-        input.select(streams: [info.index])
-        let decoder = try Decoder(input, stream: info.index)
         let fifo = AudioFifo(channels: format.channels)
         var resampler: Resampler?
-        let packet = Packet(), frame = Frame()
-        var ended = false
-        decoding: while fifo.count < needed {
-            switch try decoder.receive(into: frame) {
-            case .frame:
-                if resampler == nil {
-                    resampler = try Resampler(inputRate: frame.sampleRate, inputChannels: frame.channelCount,
-                                              inputFormat: frame.sampleFormat, outputRate: format.sampleRate,
-                                              outputChannels: format.channels)
-                }
-                try resampler!.convert(frame, into: fifo)
-                frame.unref()
-            case .endOfStream: break decoding
-            case .needsInput:
-                if ended { break decoding }
-                switch try input.read(into: packet) {
-                case .endOfFile:
-                    ended = true
-                    try decoder.send(nil)
-                case .packet:
-                    if packet.streamIndex == info.index { try decoder.send(packet) }
-                    packet.unref()
-                }
+        try decodeStream(input, info) { frame in
+            if resampler == nil {
+                resampler = try Resampler(inputRate: frame.sampleRate, inputChannels: frame.channelCount,
+                                          inputFormat: frame.sampleFormat, outputRate: format.sampleRate,
+                                          outputChannels: format.channels)
             }
+            try resampler!.convert(frame, into: fifo)
+            return fifo.count < needed
         }
         if let resampler { try resampler.convert(nil, into: fifo) }
         let count = min(fifo.count, max(needed, 1))

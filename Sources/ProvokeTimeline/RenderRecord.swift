@@ -56,6 +56,22 @@ public struct RenderRecord: Codable, Equatable, Sendable {
         }
     }
 
+    /// A card as this output showed it (absent in records from before cards).
+    public struct Card: Codable, Equatable, Sendable {
+        public var card: String
+        public var template: CardTemplate
+        /// Output range, seconds and frames [start, end).
+        public var outputStart: Double
+        public var outputEnd: Double
+        public var outputStartFrame: Int
+        public var outputEndFrame: Int
+        public init(card: String, template: CardTemplate, outputStart: Double, outputEnd: Double,
+                    outputStartFrame: Int, outputEndFrame: Int) {
+            self.card = card; self.template = template; self.outputStart = outputStart; self.outputEnd = outputEnd
+            self.outputStartFrame = outputStartFrame; self.outputEndFrame = outputEndFrame
+        }
+    }
+
     public struct Idea: Codable, Equatable, Sendable {
         public var id: String
         public var text: String
@@ -86,6 +102,8 @@ public struct RenderRecord: Codable, Equatable, Sendable {
     public var renderedAt: String
     /// Captions: mode, count, track and sidecars (nil in records from before captions).
     public var captions: Captions?
+    /// The cards shown, in order (nil in records from before cards).
+    public var cards: [Card]?
 
     public init(project: String, projectTitle: String, output: String, audience: Audience, title: String,
                 duration: Double, frames: Int, fps: Int, width: Int, height: Int, audioSamples: Int,

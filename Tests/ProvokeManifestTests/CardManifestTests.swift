@@ -294,21 +294,28 @@ final class CardManifestTests: XCTestCase {
 
     func testTransitionsLongerThanTheirItemsAreErrorsAtTheDuration() {
         // provocation 5 s → opening 4 s: a crossfade fits in 4 s. burden 5 s → close 5 s: each half of a fade in
-        // 5 s. The first item (intro, 5 s) fades up over the whole fade. asks 8 s → burden 5 s takes 4 s of
-        // burden, so a crossfade from burden to close has only 1 s.
+        // 5 s. The first item (intro, 5 s) fades up over the whole fade. asks 8 s → burden 5 s takes 3 s of
+        // burden, so a crossfade from burden to close has only 2 s.
         var text = sequence(#"{"item": "intro", "transition": {"type": "fade", "duration": 6}}, "provocation", {"item": "opening", "transition": {"type": "crossfade", "duration": 4.5}}, "voices", "asks", {"item": "burden", "transition": {"type": "fade", "duration": 11}}, "close""#)
         XCTAssertEqual(located(check(text)), [
             #"\#(at(#""duration": 6}"#, in: text, offset: 12)): outputs[0].sequence[0].transition.duration: expected a fade of at most 5 s, found 6 s (the first item fades up over the whole fade, and "intro" lasts 5 s)"#,
             #"\#(at("4.5", in: text)): outputs[0].sequence[2].transition.duration: expected a crossfade of at most 4 s, found 4.5 s (the two items overlap for the whole crossfade, so it fits in the shorter: "provocation" lasts 5 s, "opening" lasts 4 s)"#,
             #"\#(at("11", in: text)): outputs[0].sequence[5].transition.duration: expected a fade of at most 10 s, found 11 s (the item before fades out over the first half and this one up over the second, so each half fits in its item: "asks" lasts 8 s, "burden" lasts 5 s)"#,
         ])
-        text = sequence(#""intro", "provocation", "opening", "voices", "asks", {"item": "burden", "transition": {"type": "crossfade", "duration": 4}}, {"item": "close", "transition": {"type": "crossfade", "duration": 2}}"#)
+        text = sequence(#""intro", "provocation", "opening", "voices", "asks", {"item": "burden", "transition": {"type": "crossfade", "duration": 3}}, {"item": "close", "transition": {"type": "crossfade", "duration": 2.5}}"#)
         XCTAssertEqual(located(check(text)), [
-            #"\#(at("2}", in: text)): outputs[0].sequence[6].transition.duration: expected a crossfade of at most 1 s, found 2 s (the two items overlap for the whole crossfade, so it fits in the shorter: "burden" has 1 s left after its own transition in, "close" lasts 5 s)"#,
+            #"\#(at("2.5}", in: text)): outputs[0].sequence[6].transition.duration: expected a crossfade of at most 2 s, found 2.5 s (the two items overlap for the whole crossfade, so it fits in the shorter: "burden" has 2 s left after its own transition in, "close" lasts 5 s)"#,
         ])
-        // Exactly as long as the shorter item: allowed (fade: 10 s between two 5 s items).
-        text = sequence(#""intro", "provocation", {"item": "opening", "transition": {"type": "crossfade", "duration": 4}}, "voices", "asks", "burden", {"item": "close", "transition": {"type": "fade", "duration": 10}}"#)
+        // Exactly as long as the items allow: allowed (fade: 10 s between two 5 s items; crossfade: the 2 s left).
+        text = sequence(#""intro", "provocation", "opening", "voices", "asks", {"item": "burden", "transition": {"type": "crossfade", "duration": 3}}, {"item": "close", "transition": {"type": "crossfade", "duration": 2}}"#)
         XCTAssertEqual(located(check(text)), [])
+        text = sequence(#""intro", "provocation", "opening", "voices", "asks", "burden", {"item": "close", "transition": {"type": "fade", "duration": 10}}"#)
+        XCTAssertEqual(located(check(text)), [])
+        // A crossfade the items could hold, but longer than render keeps in memory.
+        text = sequence(#""intro", "provocation", {"item": "opening", "transition": {"type": "crossfade", "duration": 3.5}}, "voices", "asks", "burden", "close""#)
+        XCTAssertEqual(located(check(text)), [
+            #"\#(at("3.5", in: text)): outputs[0].sequence[2].transition.duration: expected a crossfade of at most 3 s, found 3.5 s (render holds the overlapping frames in memory, 1.4 MB each at 720p)"#,
+        ])
     }
 
     // MARK: Style

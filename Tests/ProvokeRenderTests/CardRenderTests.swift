@@ -90,6 +90,8 @@ final class CardRenderTests: XCTestCase {
         XCTAssertEqual(counts, [45, 36, 42, 60, 30, 33])
         let out = try Renderer().render(plan, into: dir.url.appendingPathComponent("out"))
 
+        XCTAssertEqual(out.renderRecord.cards?.map(\.card), cards.map(\.id), "the record lists the cards")
+        XCTAssertEqual(out.renderRecord.cards?.last?.outputEndFrame, counts.reduce(0, +))
         let probe = try ffprobe(out.mp4.path)
         let v = try XCTUnwrap(stream(probe, "video")), a = try XCTUnwrap(stream(probe, "audio"))
         XCTAssertEqual(v["nb_read_frames"] as? String, String(counts.reduce(0, +)))
