@@ -61,10 +61,9 @@ struct CardDesign {
         let fps = Int64(max(1, format.fps))
         startMs = Int64(frames.start) * 1000 / fps
         durationMs = max(1, Int(Int64(frames.end) * 1000 / fps - startMs))
-        // Half a second each way; a short card gives at most a quarter of its frames to each fade.
-        let fade = min(Int((Double(format.fps) / 2).rounded()), frames.count / 4)
-        fadeInFrames = max(0, fade)
-        fadeOutFrames = max(0, fade)
+        let fade = CardLayout.fadeFrames(count: frames.count, fps: format.fps)
+        fadeInFrames = fade
+        fadeOutFrames = fade
         let fadeOutMs = fadeOutFrames * 1000 / Int(fps)
         let available = durationMs - fadeOutMs - CardDesign.readingHold
         let intro = CardDesign.introLength(card)

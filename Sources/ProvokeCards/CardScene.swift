@@ -83,6 +83,12 @@ public enum CardLayout {
     static let shrinkStep = 0.9
     static let smallestScale = 0.15
 
+    /// How many frames a card of `count` frames takes to fade in, and again to fade out: half a second each way;
+    /// a short card gives at most a quarter of its frames to each fade.
+    public static func fadeFrames(count: Int, fps: Int) -> Int {
+        max(0, min(Int((Double(fps) / 2).rounded()), count / 4))
+    }
+
     /// The title-safe area of a frame: 10% in from each edge (x 128..<1152, y 72..<648 at 1280x720).
     public static func titleSafe(width: Int, height: Int) -> PixelRect {
         let x = Int((Double(width) * safeInset).rounded()), y = Int((Double(height) * safeInset).rounded())

@@ -28,9 +28,9 @@ public struct Storyboard {
             switch segment.content {
             case .clip:
                 return (first + last) / 2
-            case let .card(card):
+            case .card:
                 // Just before the card starts to fade out, when every point is shown.
-                let fadeOut = (try? CardLayout.scene(for: card, frames: segment.frames, format: plan.format))?.fadeOutFrames ?? 0
+                let fadeOut = CardLayout.fadeFrames(count: segment.frames.count, fps: plan.format.fps)
                 return max(first, min(last, segment.frames.end - 1 - fadeOut - plan.format.fps / 5))
             }
         }
