@@ -42,6 +42,14 @@ public final class OutputFile {
         if !finished { unlink(temporaryPath) }
     }
 
+    /// Gives up an unfinished file now: closes it and deletes the temporary file (deinit would too, but only
+    /// once the last reference goes, which a caller on an error path should not have to reason about).
+    public func discard() {
+        guard !finished else { return }
+        if ioOpen { avio_closep(&context.pointee.pb); ioOpen = false }
+        unlink(temporaryPath)
+    }
+
     private var globalHeader: Bool { context.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER != 0 }
 
     /// Adds an H.264 stream; returns its index.

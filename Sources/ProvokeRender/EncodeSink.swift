@@ -120,6 +120,8 @@ final class EncodeSink: TimelineOutput, @unchecked Sendable {  // shared state i
             while !workerDone { lock.wait() }
         }
         lock.unlock()
+        // The worker is done with the file: an unfinished one goes now, not whenever the sink is released.
+        file.discard()
     }
 
     /// Writes the captions that start at or before output frame `frame`'s time (all of them for nil).
