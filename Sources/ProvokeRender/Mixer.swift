@@ -107,9 +107,7 @@ final class TransitionMixer {
                 let weight = Double(k + 1) / Double(crossfadeIn + 1)
                 try Pixels.mix(frame, with: held, weight: weight)
             }
-            if level < 1, let color = into?.kind == .fade && k < fadeIn ? into?.color : next?.color {
-                try Pixels.fade(frame, toward: color, level: level)
-            }
+            if level < 1 { try Pixels.fade(frame, toward: mixer.plan.cardStyle.background, level: level) }
             try mixer.output.encodeVideo(frame, keyframe: keyframe)
         }
 

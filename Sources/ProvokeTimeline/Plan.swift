@@ -95,12 +95,11 @@ public struct PlannedTransition: Sendable, Equatable, Codable {
     /// `frames` frames and this segment's first `frames`). `fade`: the segment before fades to the background
     /// over its last `outFrames`, this one up from it over its first `frames - outFrames`.
     public var frames: Int
-    /// `fade` only: how many of `frames` belong to the segment before (0 on the first segment).
+    /// `fade` only: how many of `frames` belong to the segment before (0 on the first segment). A fade passes
+    /// through the output's card background (`OutputPlan.cardStyle`).
     public var outFrames: Int
-    /// The colour a `fade` passes through (the output style's card background).
-    public var color: RGBAColor
-    public init(kind: Transition.Kind, frames: Int, outFrames: Int = 0, color: RGBAColor) {
-        self.kind = kind; self.frames = frames; self.outFrames = outFrames; self.color = color
+    public init(kind: Transition.Kind, frames: Int, outFrames: Int = 0) {
+        self.kind = kind; self.frames = frames; self.outFrames = outFrames
     }
     /// Frames of this segment's start that fade or mix in.
     public var inFrames: Int { frames - outFrames }
@@ -263,15 +262,14 @@ public enum Planner {
                                                           available: min(free, count))
                     }
                     start = cursor - frames
-                    transition = PlannedTransition(kind: .crossfade, frames: frames, color: output.style.card.background)
+                    transition = PlannedTransition(kind: .crossfade, frames: frames)
                 case .fade:
                     let out = previous == nil ? 0 : frames / 2
                     if out > free || frames - out > count {
                         throw PlanError.transitionTooLong(output: output.id, item: item.item, frames: frames,
                                                           available: previous == nil ? count : 2 * min(free, count))
                     }
-                    transition = PlannedTransition(kind: .fade, frames: frames, outFrames: out,
-                                                   color: output.style.card.background)
+                    transition = PlannedTransition(kind: .fade, frames: frames, outFrames: out)
                 }
             }
             segments.append(Segment(content: content, frames: FrameRange(start: start, count: count), transition: transition))

@@ -155,7 +155,7 @@ public struct PlanDocument: Codable, Equatable, Sendable {
                 let transition = s.transition.map {
                     TransitionEntry(type: $0.kind, frames: $0.frames, seconds: Double($0.frames) / Double(fps),
                                     outFrames: $0.kind == .fade ? $0.outFrames : nil,
-                                    color: $0.kind == .fade ? String($0.color.hex.prefix(7)) : nil)
+                                    color: $0.kind == .fade ? String(o.cardStyle.background.hex.prefix(7)) : nil)
                 }
                 return SegmentEntry(kind: card == nil ? "clip" : "card", outputStart: time(s.frames.start).seconds, outputEnd: time(s.frames.end).seconds,
                                     outputStartTime: time(s.frames.start).description, outputEndTime: time(s.frames.end).description,
