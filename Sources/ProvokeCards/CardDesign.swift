@@ -58,13 +58,12 @@ struct CardDesign {
         self.hasLogo = hasLogo
         safe = CardLayout.titleSafe(width: format.width, height: format.height)
         unit = min(Double(format.height) / 720, Double(format.width) / 1280)
-        let fps = Int64(max(1, format.fps))
-        startMs = Int64(frames.start) * 1000 / fps
-        durationMs = max(1, Int(Int64(frames.end) * 1000 / fps - startMs))
+        startMs = format.clock.milliseconds(ofFrame: frames.start)
+        durationMs = max(1, Int(format.clock.milliseconds(ofFrame: frames.end) - startMs))
         let fade = CardLayout.fadeFrames(count: frames.count, fps: format.fps)
         fadeInFrames = fade
         fadeOutFrames = fade
-        let fadeOutMs = fadeOutFrames * 1000 / Int(fps)
+        let fadeOutMs = Int(format.clock.milliseconds(ofFrame: fade))
         let available = durationMs - fadeOutMs - CardDesign.readingHold
         let intro = CardDesign.introLength(card)
         introFactor = intro == 0 ? 1 : min(1, max(0, Double(available) / Double(intro)))
@@ -87,7 +86,7 @@ struct CardDesign {
     /// A design-time instant (ms) scaled to this card.
     private func t(_ ms: Int) -> Int { Int((Double(ms) * introFactor).rounded()) }
 
-    private var fadeOutMs: Int { fadeOutFrames * 1000 / max(1, format.fps) }
+    private var fadeOutMs: Int { Int(format.clock.milliseconds(ofFrame: fadeOutFrames)) }
 
     // MARK: - Script
 
@@ -206,7 +205,7 @@ struct CardDesign {
         // across the card besides; each at the millisecond the `ass` filter will ask for.
         var samples = Set((0..<12).map { (durationMs - 1) * $0 / 11 } + [hold])
         for frame in frames.start..<frames.end {
-            let relative = Int(Int64(frame) * 1000 / Int64(max(1, format.fps)) - startMs)
+            let relative = Int(format.clock.milliseconds(ofFrame: frame) - startMs)
             if motion.contains(where: { relative >= $0.from && relative <= $0.to }) { samples.insert(relative) }
         }
         return CardDraft(script: b.script, logoBox: logoBox, sampleTimes: samples.sorted(), holdTime: hold, textAnchorY: anchorY)

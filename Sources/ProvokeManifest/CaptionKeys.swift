@@ -298,7 +298,7 @@ extension ManifestDecoder {
             guard let start, let end, let text else { continue }
             guard end.value > start.value else {
                 report(end.path, end.position,
-                       "expected end after start (\(clockText(start.value))), found \(clockText(end.value))")
+                       "expected end after start (\(start.value.exactDescription)), found \(end.value.exactDescription)")
                 continue
             }
             let cue = Cue(start: roundedMilliseconds(start.value.microseconds),
@@ -311,15 +311,15 @@ extension ManifestDecoder {
     /// A clip's own cues that reach past its end are cut there (or never shown): worth a warning.
     mutating func checkClipCues(_ cues: [ClipCueDraft], clipLength microseconds: Int64) {
         let length = roundedMilliseconds(microseconds)
-        let lengthText = clockText(SourceTime(microseconds: length * 1000))
+        let lengthText = SourceTime(microseconds: length * 1000).exactDescription
         for draft in cues where draft.cue.end > length {
             if draft.cue.start >= length {
                 warn(draft.path + "start", draft.startPosition,
-                     "caption starts at \(clockText(SourceTime(microseconds: draft.cue.start * 1000))) from the clip's in, "
+                     "caption starts at \(SourceTime(microseconds: draft.cue.start * 1000).exactDescription) from the clip's in, "
                      + "at or after the clip's end (\(lengthText)); it is never shown")
             } else {
                 warn(draft.path + "end", draft.endPosition,
-                     "caption ends at \(clockText(SourceTime(microseconds: draft.cue.end * 1000))) from the clip's in, "
+                     "caption ends at \(SourceTime(microseconds: draft.cue.end * 1000).exactDescription) from the clip's in, "
                      + "after the clip's end (\(lengthText)); it is cut there")
             }
         }

@@ -161,7 +161,7 @@ struct ObjectFields {
 
 struct ManifestDecoder {
     static let formatVersion = 1
-    /// Ids name output files (`<output-id>.mp4`) and cache entries: lowercase ASCII, digits and '-', not
+    /// Ids name output files (`<output-id>.mp4`): lowercase ASCII, digits and '-', not
     /// starting with '-' (a command would read it as an option), and short enough for any file system.
     static let maximumIDLength = 100
 
@@ -347,7 +347,7 @@ struct ManifestDecoder {
             for idea in clip.ideas ?? [] { resolve(idea, in: ideas, kind: "idea") }
             if let start = clip.in, let end = clip.out, end.value <= start.value {
                 report(end.path, end.position,
-                       "expected out after in (\(clockText(start.value))), found \(clockText(end.value))")
+                       "expected out after in (\(start.value.exactDescription)), found \(end.value.exactDescription)")
             } else if let start = clip.in, let end = clip.out {
                 checkClipCues(clip.captions, clipLength: end.value.microseconds - start.value.microseconds)
             }
@@ -581,12 +581,3 @@ struct ManifestDecoder {
     }
 }
 
-/// `HH:MM:SS.mmm`, or with six fraction digits when the time is not a whole millisecond (so two different
-/// times in one message never print the same).
-func clockText(_ time: SourceTime) -> String {
-    let micros = time.microseconds
-    guard micros % 1000 != 0 else { return time.description }
-    let seconds = micros / 1_000_000
-    return String(format: "%02lld:%02lld:%02lld.%06lld", seconds / 3600, seconds / 60 % 60, seconds % 60,
-                  micros % 1_000_000)
-}

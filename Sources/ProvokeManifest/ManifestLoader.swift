@@ -130,8 +130,8 @@ extension ManifestDecoder {
         for clip in draft.clips {
             guard let out = clip.out, let source = clip.source, let duration = durations[source.value],
                   out.value > duration else { continue }
-            report(out.path, out.position, "out \(clockText(out.value)) is past the end of source "
-                   + "\(quoted(source.value)) (\(clockText(duration)))")
+            report(out.path, out.position, "out \(out.value.exactDescription) is past the end of source "
+                   + "\(quoted(source.value)) (\(duration.exactDescription))")
         }
     }
 

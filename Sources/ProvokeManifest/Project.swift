@@ -8,11 +8,20 @@ public struct SourceTime: Comparable, Hashable, Sendable, CustomStringConvertibl
     public var microseconds: Int64
     public init(microseconds: Int64) { self.microseconds = microseconds }
     public static func < (a: SourceTime, b: SourceTime) -> Bool { a.microseconds < b.microseconds }
-    /// `HH:MM:SS.mmm`, for messages and plans.
+    /// `HH:MM:SS.mmm` (to the nearest millisecond), for plans and labels. This and `exactDescription` are the
+    /// only formatters of a time; `OutputTime` prints through them too.
     public var description: String {
         let totalMs = (microseconds + 500) / 1000
         let ms = totalMs % 1000, s = (totalMs / 1000) % 60, m = (totalMs / 60_000) % 60, h = totalMs / 3_600_000
         return String(format: "%02lld:%02lld:%02lld.%03lld", h, m, s, ms)
+    }
+    /// `HH:MM:SS.mmm`, or with six fraction digits when the time is not a whole millisecond, so two different
+    /// times in one validation message never print the same.
+    public var exactDescription: String {
+        guard microseconds % 1000 != 0 else { return description }
+        let seconds = microseconds / 1_000_000
+        return String(format: "%02lld:%02lld:%02lld.%06lld", seconds / 3600, seconds / 60 % 60, seconds % 60,
+                      microseconds % 1_000_000)
     }
     /// Seconds as a Double, only for human-facing records (JSON sidecars, reports); never for arithmetic.
     public var seconds: Double { Double(microseconds) / 1_000_000 }

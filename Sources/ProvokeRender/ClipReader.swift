@@ -4,10 +4,9 @@ import ProvokeTimeline
 
 /// Reads one clip segment from its source: seeks to the keyframe before the in-point, decodes
 /// forward, and hands the sink exactly `frames.count` normalised video frames and exactly the matching
-/// number of audio samples. Frame choice: output frame k shows the latest source frame whose time is
-/// at or before `in + k/fps` (1 ms tolerance, as manifest times have millisecond precision). So a
-/// 25 fps source repeats frames, a 60 fps source skips them, and the first frame is the one on screen
-/// at `in` whatever the keyframe spacing.
+/// number of audio samples. Which source frame each output frame shows is `ClipTiming.isAfter`'s rule
+/// (ProvokeTimeline/Time.swift): a 25 fps source repeats frames, a 60 fps source skips them, and the first
+/// frame is the one on screen at `in` whatever the keyframe spacing.
 final class ClipReader {
     let clip: ClipContent
     let frames: FrameRange
@@ -19,7 +18,6 @@ final class ClipReader {
     let only: Range<Int>
     /// Whether to produce the sound (stills need none).
     let withAudio: Bool
-    static let toleranceMicroseconds: Int64 = 1_000
 
     init(clip: ClipContent, frames: FrameRange, format: OutputFormat, captionScript: BurnIn? = nil,
          only: Range<Int>? = nil, withAudio: Bool = true, isCancelled: @escaping () -> Bool) {
@@ -41,35 +39,44 @@ final class ClipReader {
         let audioInfo = withAudio ? input.bestStream(.audio) : nil
         input.select(streams: Set([videoInfo.index] + (audioInfo.map { [$0.index] } ?? [])))
 
-        let origin = input.startMicroseconds  // what players show as 0
-        let inAbsolute = origin + clip.sourceIn.microseconds
-        // The demuxer lands on the keyframe at or before the first frame wanted (with the frame choice's
-        // tolerance, so an in-point on a keyframe does not go back a whole GOP).
-        let firstWanted = inAbsolute + Int64(only.lowerBound) * 1_000_000 / Int64(format.fps)
-        let seekTarget = rescale(firstWanted + ClipReader.toleranceMicroseconds, from: Rational(1, 1_000_000),
-                                 to: videoInfo.timeBase)
-        if (try? input.seek(stream: videoInfo.index, toKeyframeAtOrBefore: seekTarget)) == nil {
-            try input.seek(stream: videoInfo.index, toKeyframeAtOrBefore: videoInfo.startTime ?? 0)
-        }
+        // Players show the file's start time as 0, and so do manifest times.
+        let timing = clip.timing(format.clock, origin: input.startMicroseconds)
+        try seek(input, to: timing, frame: only.lowerBound, stream: videoInfo)
 
         let video = VideoPath(decoder: try Decoder(input, stream: videoInfo.index), info: videoInfo,
-                              clip: clip, frames: frames, only: only, format: format, origin: origin,
+                              clip: clip, timing: timing, frames: frames, only: only, format: format,
                               captionScript: captionScript)
         let audio = try audioInfo.map {
             try AudioPath(decoder: try Decoder(input, stream: $0.index), info: $0,
-                          inAbsolute: inAbsolute, samples: format.samples(forFrames: frames.count), format: format)
+                          timing: timing, samples: format.samples(forFrames: frames.count), format: format)
         }
 
         do {
             try decodeLoop(input: input, video: video, audio: audio, videoIndex: videoInfo.index, out: out, advanced: advanced)
         } catch let e as FFmpegError where e.isInvalidData && e.call != "av_read_frame" {
-            let at = SourceTimeText.seconds(clip.sourceIn.microseconds + Int64(video.next) * 1_000_000 / Int64(format.fps))
+            let at = timing.sourceTime(ofFrame: video.next)
             throw FFmpegError(call: e.call, file: clip.path,
                               reason: "cannot be decoded at about \(at): \(e.reason) (the file may be damaged or truncated)")
         }
         if audio == nil && withAudio {
             // A source without sound contributes silence of exactly the segment's length.
             try out.silence(format.samples(forFrames: frames.count))
+        }
+    }
+
+    /// Lands the demuxer on the keyframe at or before output frame `k`'s source time (with the frame choice's
+    /// tolerance, so an in-point on a keyframe does not go back a whole GOP). A file just opened is already at
+    /// its start, so a target at or before the stream's first timestamp needs no seek: some demuxers refuse a
+    /// seek before their first index entry. Any other failed seek is an error, never a silent decode from the
+    /// start of a two-hour recording.
+    private func seek(_ input: InputFile, to timing: ClipTiming, frame k: Int, stream: StreamInfo) throws {
+        let target = rescale(timing.seekTarget(forFrame: k), from: Rational(1, 1_000_000), to: stream.timeBase)
+        if let start = stream.startTime, target <= start { return }
+        do {
+            try input.seek(stream: stream.index, toKeyframeAtOrBefore: target)
+        } catch let e as FFmpegError {
+            throw FFmpegError(call: e.call, file: clip.path,
+                              reason: "cannot seek to \(timing.sourceTime(ofFrame: k)): \(e.reason)")
         }
     }
 
@@ -103,9 +110,9 @@ final class VideoPath {
     let decoder: Decoder
     let info: StreamInfo
     let clip: ClipContent
+    let timing: ClipTiming
     let frames: FrameRange
     let format: OutputFormat
-    let origin: Int64
     let captionScript: BurnIn?
     /// The next output frame of the segment to produce (within `only`).
     var next: Int
@@ -117,8 +124,8 @@ final class VideoPath {
     var graph: NormaliseGraph?
     let decoded = Frame()
 
-    init(decoder: Decoder, info: StreamInfo, clip: ClipContent, frames: FrameRange, only: Range<Int>,
-         format: OutputFormat, origin: Int64, captionScript: BurnIn?) {
+    init(decoder: Decoder, info: StreamInfo, clip: ClipContent, timing: ClipTiming, frames: FrameRange,
+         only: Range<Int>, format: OutputFormat, captionScript: BurnIn?) {
         self.next = only.lowerBound
         self.first = only.lowerBound
         self.end = only.upperBound
@@ -126,9 +133,9 @@ final class VideoPath {
         self.decoder = decoder
         self.info = info
         self.clip = clip
+        self.timing = timing
         self.frames = frames
         self.format = format
-        self.origin = origin
     }
 
     var isDone: Bool { next >= end }
@@ -145,7 +152,7 @@ final class VideoPath {
         // last picture; more than that means the file is shorter than its header says.
         let missing = end - next
         if missing > 2 || held == nil {
-            let at = SourceTimeText.seconds(clip.sourceIn.microseconds + Int64(next) * 1_000_000 / Int64(format.fps))
+            let at = timing.sourceTime(ofFrame: next)
             throw FFmpegError(call: "av_read_frame", file: clip.path,
                               reason: "the video ends at \(at), before the clip's out point \(clip.sourceOut) (the file may be damaged or truncated)")
         }
@@ -162,21 +169,12 @@ final class VideoPath {
         }
     }
 
-    /// Is the frame at `pts` (stream time base) later than output frame `k`'s time (+ tolerance)?
-    private func isAfterOutputFrame(_ pts: Int64, _ k: Int) -> Bool {
-        // pts·tb ≤ (origin + in + tol)/1e6 + k/fps, compared exactly in integers.
-        let tb = info.timeBase
-        let lhs = Int128(pts) * Int128(tb.num) * Int128(format.fps) * 1_000_000
-        let rhs = (Int128(origin + clip.sourceIn.microseconds + ClipReader.toleranceMicroseconds) * Int128(format.fps)
-                   + Int128(k) * 1_000_000) * Int128(tb.den)
-        return lhs > rhs
-    }
-
     private func take(_ frame: Frame, out: SegmentOutput, advanced: (Int) -> Void) throws {
         guard let pts = frame.bestEffortTimestamp else { return }
         // Every output frame whose time comes before this new frame shows the frame held so far
         // (or, if the source starts late, this one).
-        while !isDone && isAfterOutputFrame(pts, next) {
+        while !isDone && timing.isAfter(pts: pts, timeBaseNumerator: Int(info.timeBase.num),
+                                        timeBaseDenominator: Int(info.timeBase.den), frame: next) {
             try emit(held ?? frame, out: out, advanced: advanced)
         }
         held = try frame.clone()
@@ -251,7 +249,7 @@ final class NormaliseGraph {
 final class AudioPath {
     let decoder: Decoder
     let info: StreamInfo
-    let inAbsolute: Int64
+    let timing: ClipTiming
     let samples: Int
     let format: OutputFormat
     var resampler: Resampler?
@@ -261,10 +259,10 @@ final class AudioPath {
     var delivered = 0
     let decoded = Frame()
 
-    init(decoder: Decoder, info: StreamInfo, inAbsolute: Int64, samples: Int, format: OutputFormat) throws {
+    init(decoder: Decoder, info: StreamInfo, timing: ClipTiming, samples: Int, format: OutputFormat) throws {
         self.decoder = decoder
         self.info = info
-        self.inAbsolute = inAbsolute
+        self.timing = timing
         self.samples = samples
         self.format = format
         self.fifo = AudioFifo(channels: format.channels)
@@ -300,8 +298,8 @@ final class AudioPath {
                                               outputChannels: format.channels)
                     // Output samples between the first decoded sample and the in-point. Negative: the
                     // sound starts after the in-point, so the gap is silence.
-                    let firstUs = rescale(pts, from: info.timeBase, to: Rational(1, 1_000_000))
-                    let gap = Int((Int128(inAbsolute - firstUs) * Int128(format.sampleRate) / 1_000_000))
+                    let gap = timing.samplesBeforeIn(fromFileMicroseconds: rescale(pts, from: info.timeBase, to: Rational(1, 1_000_000)),
+                                                     sampleRate: format.sampleRate)
                     if gap >= 0 { toDrop = gap } else { try fifo.writeSilence(-gap) }
                 }
                 try resampler!.convert(decoded, into: fifo)
@@ -322,12 +320,6 @@ final class AudioPath {
             try out.audio(from: fifo, count: n)
             delivered += n
         }
-    }
-}
-
-enum SourceTimeText {
-    static func seconds(_ us: Int64) -> String {
-        String(format: "%02lld:%02lld:%06.3f", us / 3_600_000_000, (us / 60_000_000) % 60, Double(us % 60_000_000) / 1e6)
     }
 }
 

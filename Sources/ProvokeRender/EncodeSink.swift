@@ -128,7 +128,7 @@ final class EncodeSink: TimelineOutput, @unchecked Sendable {  // shared state i
     private func writeSubtitles(upToFrame frame: Int64?) throws {
         guard let stream = subtitleStream else { return }
         while let cue = subtitles.first,
-              frame.map({ cue.start * Int64(format.fps) <= $0 * 1000 }) ?? true {
+              frame.map({ cue.start <= format.clock.milliseconds(ofFrame: Int($0)) }) ?? true {
             try file.writeSubtitle(cue.text, startMilliseconds: cue.start, durationMilliseconds: cue.end - cue.start,
                                    stream: stream)
             subtitles.removeFirst()

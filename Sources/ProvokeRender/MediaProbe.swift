@@ -1,6 +1,7 @@
 import FFmpegKit
 import Foundation
 import ProvokeManifest
+import ProvokeTimeline
 
 /// The validator's view of a source recording, read with libavformat (headers and stream info only;
 /// nothing is decoded beyond what avformat_find_stream_info needs).
@@ -31,4 +32,18 @@ public struct FFmpegSourceProbe: SourceProbe {
 public struct ProbeError: Error, CustomStringConvertible {
     public var message: String
     public var description: String { message }
+}
+
+public enum MediaProbe {
+    /// The video frame rate of each source whose file opens, by source id: `plan` labels the source frames a
+    /// clip shows with it. Sources that do not open, or whose rate the container does not say, are left out.
+    public static func frameRates(of sources: [Source]) -> [String: FrameRate] {
+        var rates: [String: FrameRate] = [:]
+        for source in sources {
+            guard let input = try? InputFile(path: source.url.path), let video = input.bestStream(.video) else { continue }
+            let rate = video.averageFrameRate
+            if rate.isValid, rate.num > 0, rate.den > 0 { rates[source.id] = FrameRate(Int64(rate.num), Int64(rate.den)) }
+        }
+        return rates
+    }
 }

@@ -42,7 +42,9 @@ final class TransitionMixer {
     init(plan: OutputPlan, output: TimelineOutput) {
         self.plan = plan
         self.output = output
-        self.samplesPerFrame = plan.format.sampleRate / plan.format.fps
+        // Whole samples a frame: OutputFormat's rates (30 fps at 48 kHz) divide, so the mix works frame by frame.
+        precondition(plan.format.sampleRate % plan.format.fps == 0, "the output's frame rate divides its sample rate")
+        self.samplesPerFrame = plan.format.samples(forFrames: 1)
     }
 
     /// The input for segment `index`.

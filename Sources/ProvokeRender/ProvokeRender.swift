@@ -78,8 +78,8 @@ public struct Renderer {
         var video = VideoEncoderSettings(width: format.width, height: format.height, frameRate: format.fps)
         video.preset = preset
         video.crf = crf
-        // An IDR frame wherever a segment starts (the segment sets pict_type I on its first frame), so
-        // segments can later be cached and joined by stream copy.
+        // An IDR frame wherever a segment starts (the segment sets pict_type I on its first frame): a viewer
+        // can seek to every cut, and a segment is decodable on its own.
         video.options = [("forced-idr", "1")]
         let videoStream = try file.addVideo(video)
         var audio = AudioEncoderSettings()
@@ -220,7 +220,7 @@ func writeAtomically(_ data: Data, to url: URL) throws {
 extension RenderRecord {
     init(plan: OutputPlan, file: String, sha256: String, renderedAt: Date) {
         let fps = plan.format.fps
-        func seconds(_ frame: Int) -> Double { Double(frame) / Double(fps) }
+        func seconds(_ frame: Int) -> Double { plan.format.clock.time(ofFrame: frame).seconds }
         let clips: [RenderRecord.Clip] = plan.segments.compactMap { segment in
             guard case let .clip(c) = segment.content else { return nil }
             return RenderRecord.Clip(clip: c.clip, source: c.source, file: c.file,

@@ -179,17 +179,17 @@ final class CardReader {
             logoSource = logoIn
         }
         let color = "0x" + scene.background.hex.dropFirst().prefix(6)
-        let startSeconds = Double(frames.start) / Double(format.fps)
+        let clock = format.clock
         if scene.fadeInFrames > 0 {
-            chain.append(try graph.add("fade", [("type", "in"), ("start_time", seconds(startSeconds)),
-                                                ("duration", seconds(Double(scene.fadeInFrames) / Double(format.fps))),
+            chain.append(try graph.add("fade", [("type", "in"), ("start_time", seconds(clock.microseconds(ofFrame: frames.start))),
+                                                ("duration", seconds(clock.microseconds(ofFrame: scene.fadeInFrames))),
                                                 ("color", color)]))
         }
         if scene.fadeOutFrames > 0 {
             // Ends on the background: the last frame is fully faded.
-            let start = Double(frames.end - scene.fadeOutFrames) / Double(format.fps)
+            let start = clock.microseconds(ofFrame: frames.end - scene.fadeOutFrames)
             chain.append(try graph.add("fade", [("type", "out"), ("start_time", seconds(start)),
-                                                ("duration", seconds(Double(max(1, scene.fadeOutFrames - 1)) / Double(format.fps))),
+                                                ("duration", seconds(clock.microseconds(ofFrame: max(1, scene.fadeOutFrames - 1)))),
                                                 ("color", color)]))
         }
         chain.append(try graph.add("format", [("pix_fmts", "yuv420p")]))
@@ -220,7 +220,10 @@ final class CardReader {
         }
     }
 
-    private func seconds(_ value: Double) -> String { String(format: "%.6f", value) }
+    /// A duration option's value (`fade`'s are AV_OPT_TYPE_DURATION, whole microseconds): exact decimal seconds.
+    private func seconds(_ microseconds: Int64) -> String {
+        String(format: "%lld.%06lld", microseconds / 1_000_000, microseconds % 1_000_000)
+    }
 }
 
 /// A file that exists while its owner does: written at init, removed in deinit (also when rendering fails).

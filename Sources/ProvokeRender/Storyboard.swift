@@ -57,15 +57,13 @@ public struct Storyboard {
             case .clip(let c): kind = "clip from \(c.source)"
             case .card(let c): kind = "\(c.template.rawValue) card"
             }
-            let fps = plan.format.fps
-            func time(_ f: Int) -> String { OutputTime(microseconds: Int64(f) * 1_000_000 / Int64(fps)).description }
-            var second = "\(time(segment.frames.start))–\(time(segment.frames.end))"
+            let clock = plan.format.clock
+            var second = "\(clock.time(ofFrame: segment.frames.start))–\(clock.time(ofFrame: segment.frames.end))"
             if let t = segment.transition { second += " · \(t.kind.rawValue) in" }
             labels.append((x, y + thumbnailHeight + 4, ["\(index + 1). \(segment.item) · \(kind)", second]))
         }
 
-        let seconds = Double(plan.frameCount) / Double(plan.format.fps)
-        let header = "\(plan.title) · \(plan.audience.rawValue) · \(String(format: "%.1f", seconds)) s · \(plan.segments.count) items"
+        let header = "\(plan.title) · \(plan.audience.rawValue) · \(String(format: "%.1f", plan.duration.seconds)) s · \(plan.segments.count) items"
         var events = ["Dialogue: 0,0:00:00.00,9:00:00.00,Title,,0,0,0,,{\\pos(\(gap),\(headerHeight / 2))}\(ASSText.escape(header))"]
         for label in labels {
             events.append("Dialogue: 0,0:00:00.00,9:00:00.00,Label,,0,0,0,,{\\pos(\(label.x),\(label.y))}"

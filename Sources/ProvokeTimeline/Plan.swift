@@ -15,8 +15,11 @@ public struct OutputFormat: Sendable, Equatable, Codable {
     public var channels = 2
     public init() {}
 
+    /// The output's frame clock: every conversion between output frames, times and samples goes through it.
+    public var clock: FrameClock { FrameClock(fps: fps) }
+
     /// Audio samples in `frames` video frames (exact when fps divides the sample rate, as 30 and 25 do 48 kHz).
-    public func samples(forFrames frames: Int) -> Int { frames * sampleRate / fps }
+    public func samples(forFrames frames: Int) -> Int { clock.samples(forFrames: frames, sampleRate: sampleRate) }
 }
 
 /// A time on an output's timeline, in whole microseconds from the output's first frame.
@@ -25,6 +28,7 @@ public struct OutputTime: Comparable, Hashable, Sendable, CustomStringConvertibl
     public var microseconds: Int64
     public init(microseconds: Int64) { self.microseconds = microseconds }
     public static func < (a: OutputTime, b: OutputTime) -> Bool { a.microseconds < b.microseconds }
+    /// `HH:MM:SS.mmm`, as `SourceTime` prints (one formatter for both clocks).
     public var description: String { SourceTime(microseconds: microseconds).description }
     public var seconds: Double { Double(microseconds) / 1_000_000 }
 }
@@ -65,9 +69,7 @@ public struct Segment: Sendable, Equatable {
     }
 
     /// The output time of the segment's first frame.
-    public func startTime(_ format: OutputFormat) -> OutputTime {
-        OutputTime(microseconds: Int64(frames.start) * 1_000_000 / Int64(format.fps))
-    }
+    public func startTime(_ format: OutputFormat) -> OutputTime { format.clock.time(ofFrame: frames.start) }
 }
 
 public struct ClipContent: Sendable, Equatable {
@@ -81,10 +83,10 @@ public struct ClipContent: Sendable, Equatable {
     public var sourceOut: SourceTime
     public var ideas: [String]
 
-    /// The source time shown at output frame `k` of this segment (k = 0 is `sourceIn`), as an exact
-    /// fraction of a second: (numerator, denominator) = sourceIn + k / fps.
-    public func sourceTime(ofFrame k: Int, fps: Int) -> (numerator: Int64, denominator: Int64) {
-        (sourceIn.microseconds * Int64(fps) + Int64(k) * 1_000_000, Int64(fps) * 1_000_000)
+    /// How this clip's output frames map onto its recording (k = 0 is `sourceIn`), for an output on `clock`;
+    /// `origin` is the file's start time when a file is open.
+    public func timing(_ clock: FrameClock, origin: Int64 = 0) -> ClipTiming {
+        ClipTiming(sourceIn: sourceIn, clock: clock, origin: origin)
     }
 }
 
@@ -158,7 +160,7 @@ public struct OutputPlan: Sendable, Equatable {
 
     public var frameCount: Int { segments.last?.frames.end ?? 0 }
     public var audioSampleCount: Int { format.samples(forFrames: frameCount) }
-    public var duration: OutputTime { OutputTime(microseconds: Int64(frameCount) * 1_000_000 / Int64(format.fps)) }
+    public var duration: OutputTime { format.clock.time(ofFrame: frameCount) }
 
     public static func == (a: OutputPlan, b: OutputPlan) -> Bool {
         a.output == b.output && a.audience == b.audience && a.title == b.title && a.format == b.format
@@ -196,16 +198,6 @@ public enum PlanError: Error, CustomStringConvertible, Equatable {
 }
 
 public enum Planner {
-    /// Whole output frames in a source range: (out - in) × fps, rounded to nearest.
-    public static func frameCount(from start: SourceTime, to end: SourceTime, fps: Int) -> Int {
-        frameCount(microseconds: end.microseconds - start.microseconds, fps: fps)
-    }
-
-    /// Whole output frames in a length of time, rounded to nearest.
-    public static func frameCount(microseconds: Int64, fps: Int) -> Int {
-        Int((microseconds * Int64(fps) + 500_000) / 1_000_000)
-    }
-
     /// Plans the named outputs (all when `outputs` is empty), in manifest order.
     public static func plan(_ project: Project, outputs wanted: [String] = [], format: OutputFormat = OutputFormat()) throws -> RenderPlan {
         for id in wanted where project.output(id) == nil {
@@ -228,13 +220,13 @@ public enum Planner {
                 guard let source = project.source(clip.source) else {
                     preconditionFailure("a validated project's clips name a source")
                 }
-                count = frameCount(from: clip.in, to: clip.out, fps: format.fps)
+                count = format.clock.frames(in: clip.out.microseconds - clip.in.microseconds)
                 if count <= 0 { throw PlanError.emptyClip(clip.id) }
                 content = .clip(ClipContent(clip: clip.id, source: source.id, file: source.file, path: source.url.path,
                                             sourceIn: clip.in, sourceOut: clip.out, ideas: clip.ideas))
                 for idea in clip.ideas where !ideaIDs.contains(idea) { ideaIDs.append(idea) }
             } else if let card = project.card(item.item) {
-                count = frameCount(microseconds: card.duration, fps: format.fps)
+                count = format.clock.frames(in: card.duration)
                 if count <= 0 { throw PlanError.emptyClip(card.id) }
                 var words = try cardContent(card, project: project, audience: output.audience, style: output.style.card)
                 if output.style.card.music != nil {
@@ -249,7 +241,7 @@ public enum Planner {
             var start = cursor
             var transition: PlannedTransition?
             if let t = item.transition, t.kind != .cut {
-                let frames = max(1, frameCount(microseconds: t.duration, fps: format.fps))
+                let frames = max(1, format.clock.frames(in: t.duration))
                 let previous = segments.last
                 // Frames of the segment before that are not already taken by its own way in.
                 let free = previous.map { $0.frames.count - ($0.transition?.inFrames ?? 0) } ?? 0

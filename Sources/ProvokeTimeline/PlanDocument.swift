@@ -110,6 +110,8 @@ public struct PlanDocument: Codable, Equatable, Sendable {
         public var fps: Int
         public var frames: Int
         public var duration: Double
+        /// "HH:MM:SS.mmm"
+        public var durationTime: String
         public var audioSamples: Int
         public var tags: [String: String]
         public var segments: [SegmentEntry]
@@ -119,14 +121,14 @@ public struct PlanDocument: Codable, Equatable, Sendable {
     public var title: String
     public var outputs: [OutputEntry]
 
-    /// - Parameter sourceFrameRates: frame rate (num, den) of each source id, when the files could be
-    ///   read; the first and last source frames are given only for those.
-    public init(_ plan: RenderPlan, sourceFrameRates: [String: (Int, Int)] = [:]) {
+    /// - Parameter sourceFrameRates: the frame rate of each source id, when the files could be read; the
+    ///   first and last source frames are given only for those.
+    public init(_ plan: RenderPlan, sourceFrameRates: [String: FrameRate] = [:]) {
         project = plan.project
         title = plan.projectTitle
         outputs = plan.outputs.map { o in
-            let fps = o.format.fps
-            func time(_ frame: Int) -> OutputTime { OutputTime(microseconds: Int64(frame) * 1_000_000 / Int64(fps)) }
+            let clock = o.format.clock
+            func time(_ frame: Int) -> OutputTime { clock.time(ofFrame: frame) }
             let segments = o.segments.map { s -> SegmentEntry in
                 var source: SourceRange?
                 var card: CardEntry?
@@ -140,12 +142,12 @@ public struct PlanDocument: Codable, Equatable, Sendable {
                 case let .clip(c):
                     ideas = c.ideas
                     var first: Int?, last: Int?, rate: String?
-                    if let (num, den) = sourceFrameRates[c.source], num > 0, den > 0 {
-                        first = PlanDocument.frameShown(at: c.sourceIn, num: num, den: den)
-                        // The last output frame shows the source frame at in + (count - 1)/fps.
-                        let lastTime = SourceTime(microseconds: c.sourceIn.microseconds + Int64(s.frames.count - 1) * 1_000_000 / Int64(fps))
-                        last = PlanDocument.frameShown(at: lastTime, num: num, den: den)
-                        rate = den == 1 ? "\(num)" : "\(num)/\(den)"
+                    if let sourceRate = sourceFrameRates[c.source] {
+                        // The renderer's own frame choice, solved for the source frame numbers.
+                        let timing = c.timing(clock)
+                        first = timing.sourceFrame(shownAt: 0, sourceRate: sourceRate)
+                        last = timing.sourceFrame(shownAt: s.frames.count - 1, sourceRate: sourceRate)
+                        rate = sourceRate.description
                     }
                     source = SourceRange(source: c.source, file: c.file, clip: c.clip,
                                          inSeconds: c.sourceIn.seconds, outSeconds: c.sourceOut.seconds,
@@ -153,7 +155,7 @@ public struct PlanDocument: Codable, Equatable, Sendable {
                                          firstFrame: first, lastFrame: last, frameRate: rate)
                 }
                 let transition = s.transition.map {
-                    TransitionEntry(type: $0.kind, frames: $0.frames, seconds: Double($0.frames) / Double(fps),
+                    TransitionEntry(type: $0.kind, frames: $0.frames, seconds: clock.time(ofFrame: $0.frames).seconds,
                                     outFrames: $0.kind == .fade ? $0.outFrames : nil,
                                     color: $0.kind == .fade ? String(o.cardStyle.background.hex.prefix(7)) : nil)
                 }
@@ -163,16 +165,11 @@ public struct PlanDocument: Codable, Equatable, Sendable {
                                     transition: transition, ideas: ideas)
             }
             return OutputEntry(output: o.output, audience: o.audience, title: o.title, file: "\(o.output).mp4",
-                               width: o.format.width, height: o.format.height, fps: fps, frames: o.frameCount,
-                               duration: o.duration.seconds, audioSamples: o.audioSampleCount,
+                               width: o.format.width, height: o.format.height, fps: o.format.fps, frames: o.frameCount,
+                               duration: o.duration.seconds, durationTime: o.duration.description, audioSamples: o.audioSampleCount,
                                tags: Dictionary(uniqueKeysWithValues: o.tags), segments: segments,
                                captions: CaptionsEntry(o.captions))
         }
-    }
-
-    /// The source frame on screen at `t` (1 ms tolerance, as the renderer chooses).
-    static func frameShown(at t: SourceTime, num: Int, den: Int) -> Int {
-        Int((Int128(t.microseconds + 1_000) * Int128(num)) / (Int128(den) * 1_000_000))
     }
 
     /// Milliseconds as "HH:MM:SS.mmm".
@@ -184,7 +181,7 @@ public struct PlanDocument: Codable, Equatable, Sendable {
         for o in outputs {
             lines.append("")
             lines.append("output \(o.output) (\(o.audience.rawValue)) \"\(o.title)\" -> \(o.file)")
-            lines.append("  \(o.width)x\(o.height) \(o.fps) fps, \(o.frames) frames, \(OutputTime(microseconds: Int64(o.frames) * 1_000_000 / Int64(o.fps))), \(o.audioSamples) audio samples")
+            lines.append("  \(o.width)x\(o.height) \(o.fps) fps, \(o.frames) frames, \(o.durationTime), \(o.audioSamples) audio samples")
             for (i, s) in o.segments.enumerated() {
                 var line = "  \(i + 1). \(s.outputStartTime)-\(s.outputEndTime) frames \(s.startFrame)-\(s.endFrame - 1)"
                 if let t = s.transition {

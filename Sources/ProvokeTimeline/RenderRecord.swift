@@ -11,7 +11,7 @@ public struct RenderRecord: Codable, Equatable, Sendable {
         /// The source's id and its file as written in the manifest (relative to the manifest).
         public var source: String
         public var file: String
-        /// Source range, seconds from the source's start (millisecond precision), and frames at the source's rate.
+        /// Source range, seconds from the source's start (manifest times are whole microseconds), and frames at the source's rate.
         public var sourceIn: Double
         public var sourceOut: Double
         /// Output range, seconds from the output's start, and output frames [start, end).

@@ -36,14 +36,14 @@ struct Still: ParsableCommand {
         let project = try loadProject(manifest, probeMedia: true, quietWarnings: true)
         guard let plan = try planOrUsageError(project, [output]).outputs.first else { throw ExitCode.usage }
         // The frame on screen at that time: the latest frame starting at or before it.
-        let frame = Int(microseconds * Int64(plan.format.fps) / 1_000_000)
+        let frame = plan.format.clock.frame(at: microseconds)
         guard frame < plan.frameCount else {
             printStderr("provoke: --at \(at): past the end of output \"\(output)\" (\(plan.duration), \(plan.frameCount) frames)")
             throw ExitCode.usage
         }
         let destination = URL(fileURLWithPath: file ?? "\(output)-\(String(format: "%.3f", Double(microseconds) / 1e6)).png")
         try writePicture(destination, output: output) { try Renderer().still(plan, frame: frame) }
-        print("\(output): frame \(frame) (\(OutputTime(microseconds: Int64(frame) * 1_000_000 / Int64(plan.format.fps)))) -> \(destination.path)")
+        print("\(output): frame \(frame) (\(plan.format.clock.time(ofFrame: frame))) -> \(destination.path)")
     }
 }
 

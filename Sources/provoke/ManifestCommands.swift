@@ -68,13 +68,7 @@ struct Plan: ParsableCommand {
         // label source frame numbers.
         let project = try loadProject(manifest, probeMedia: false, quietWarnings: json)
         let plan = try planOrUsageError(project, outputs)
-        var rates: [String: (Int, Int)] = [:]
-        for s in project.sources {
-            if let input = try? InputFile(path: s.url.path), let v = input.bestStream(.video), v.averageFrameRate.isValid {
-                rates[s.id] = (Int(v.averageFrameRate.num), Int(v.averageFrameRate.den))
-            }
-        }
-        let doc = PlanDocument(plan, sourceFrameRates: rates)
+        let doc = PlanDocument(plan, sourceFrameRates: MediaProbe.frameRates(of: project.sources))
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -106,8 +106,8 @@ final class TimeLiteralTests: XCTestCase {
     }
 
     func testMessagesPrintTimesToTheMicrosecondOnlyWhenNeeded() {
-        XCTAssertEqual(clockText(µs(130_000_000)), "00:02:10.000")
-        XCTAssertEqual(clockText(µs(3_723_250_000)), "01:02:03.250")
-        XCTAssertEqual(clockText(µs(10_000_100)), "00:00:10.000100")
+        XCTAssertEqual(µs(130_000_000).exactDescription, "00:02:10.000")
+        XCTAssertEqual(µs(3_723_250_000).exactDescription, "01:02:03.250")
+        XCTAssertEqual(µs(10_000_100).exactDescription, "00:00:10.000100")
     }
 }

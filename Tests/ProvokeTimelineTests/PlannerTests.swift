@@ -37,17 +37,18 @@ final class PlannerTests: XCTestCase {
         XCTAssertEqual(plan.tags.first { $0.0 == "comment" }?.1, "For Integrated Care Boards · Increasing access is harmful to health")
         guard case let .clip(b) = plan.segments[1].content else { return XCTFail() }
         XCTAssertEqual(b.path, "/projects/x/media/b.mp4")
-        // Output frame 0 of the B clip shows source time 55.5 s; frame 1, 55.5 + 1/30 s.
-        XCTAssertEqual(b.sourceTime(ofFrame: 0, fps: 30).numerator * 2, b.sourceTime(ofFrame: 0, fps: 30).denominator * 111)
-        let f1 = b.sourceTime(ofFrame: 1, fps: 30)
-        XCTAssertEqual(Double(f1.numerator) / Double(f1.denominator), 55.5 + 1.0 / 30, accuracy: 1e-12)
+        // Output frame 0 of the B clip shows source time 55.5 s; frame 1, 55.5 + 1/30 s (floored to the µs).
+        let timing = b.timing(plan.format.clock)
+        XCTAssertEqual(timing.sourceTime(ofFrame: 0), t(55_500_000))
+        XCTAssertEqual(timing.sourceTime(ofFrame: 1), t(55_533_333))
     }
 
     func testClipLengthsRoundToWholeFrames() {
-        XCTAssertEqual(Planner.frameCount(from: t(0), to: t(1_000_000), fps: 30), 30)
-        XCTAssertEqual(Planner.frameCount(from: t(0), to: t(1_016_000), fps: 30), 30, "16 ms is under half a frame")
-        XCTAssertEqual(Planner.frameCount(from: t(0), to: t(1_017_000), fps: 30), 31, "17 ms is over half a frame")
-        XCTAssertEqual(Planner.frameCount(from: t(12_345_000), to: t(12_345_000 + 33_334), fps: 30), 1)
+        let clock = FrameClock(fps: 30)
+        XCTAssertEqual(clock.frames(in: 1_000_000), 30)
+        XCTAssertEqual(clock.frames(in: 1_016_000), 30, "16 ms is under half a frame")
+        XCTAssertEqual(clock.frames(in: 1_017_000), 31, "17 ms is over half a frame")
+        XCTAssertEqual(clock.frames(in: 33_334), 1)
     }
 
     func testAClipUsedTwiceAppearsTwice() throws {
@@ -70,7 +71,7 @@ final class PlannerTests: XCTestCase {
 
     func testPlanDocumentNamesSourceFramesAtTheSourceRate() throws {
         let doc = PlanDocument(RenderPlan(project: "x", projectTitle: "T", outputs: [try referencePlan()]),
-                               sourceFrameRates: ["a": (30, 1), "b": (25, 1)])
+                               sourceFrameRates: ["a": FrameRate(30), "b": FrameRate(25)])
         let segments = doc.outputs[0].segments
         // 55.5 s × 25 = 1387.5: frame 1387 is on screen. The last output frame shows 55.5 + 899/30 s, and
         // × 25 = 2136.7: frame 2136.
