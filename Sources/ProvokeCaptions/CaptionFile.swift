@@ -104,6 +104,13 @@ public struct CaptionFile: Hashable, Sendable {
         }
     }
 
+    /// Warnings for cues shown faster than a viewer can read (`Cue.readingSpeedProblem`), at their timing lines.
+    public func diagnosticsForReadingSpeed() -> [CaptionDiagnostic] {
+        zip(cues, cueLines).compactMap { cue, line in
+            cue.readingSpeedProblem.map { CaptionDiagnostic(file: fileName, line: line, severity: .warning, message: $0) }
+        }
+    }
+
     /// The cues as an SRT or WebVTT file. Same as `format.write(cues)`.
     public static func write(_ cues: [Cue], as format: CaptionFormat) -> String { format.write(cues) }
 

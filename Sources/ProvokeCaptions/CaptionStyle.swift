@@ -119,14 +119,20 @@ public struct CaptionStyle: Hashable, Sendable {
     public var safeArea: Double
     /// Line limits. The document may shorten lines further when the frame is too narrow for them.
     public var wrapping: LineWrapping
+    /// The shortest time a caption stays on screen, in milliseconds (`captions.minDuration`): what is left of a
+    /// cue at a cut is dropped or lengthened to this, and a long cue is split into screens of at least this.
+    /// 800 ms: shorter flashes cannot be read (subtitle guidelines ask for about a second for a short line).
+    /// A cue written shorter than this in its file keeps its own length.
+    public var minimumDuration: Int64
 
     public init(fontFamily: String = "DejaVu Sans", fontSize: Double = 0.055, bold: Bool = false,
                 textColor: RGBAColor = .white, outlineColor: RGBAColor = .black, outlineWidth: Double = 0.00278,
                 box: Box? = nil, position: Position = .bottom, safeArea: Double = 0.10,
-                wrapping: LineWrapping = .broadcast) {
+                wrapping: LineWrapping = .broadcast, minimumDuration: Int64 = 800) {
         self.fontFamily = fontFamily; self.fontSize = fontSize; self.bold = bold
         self.textColor = textColor; self.outlineColor = outlineColor; self.outlineWidth = outlineWidth
         self.box = box; self.position = position; self.safeArea = safeArea; self.wrapping = wrapping
+        self.minimumDuration = minimumDuration
     }
 
     /// Values that cannot be rendered as meant. The document still renders (clamping and cleaning them), but
@@ -144,6 +150,9 @@ public struct CaptionStyle: Hashable, Sendable {
         }
         if !(safeArea >= 0 && safeArea <= 0.3) {
             problems.append(StyleProblem(key: "safeArea", message: "expected a share of each dimension from 0 to 0.3 (0.10 is title-safe), found \(safeArea)"))
+        }
+        if !(0...5000).contains(minimumDuration) {
+            problems.append(StyleProblem(key: "minDuration", message: "expected a time from 0 to 5 seconds (0.8 is the default), found \(Double(minimumDuration) / 1000) s"))
         }
         return problems
     }

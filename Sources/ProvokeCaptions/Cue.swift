@@ -35,6 +35,21 @@ public struct Cue: Hashable, Sendable, Codable, CustomStringConvertible {
     /// `end - start`, in milliseconds.
     public var duration: Int64 { end - start }
 
+    /// The fastest a caption can be read, in characters a second: the usual limit in subtitle guidelines
+    /// (Netflix's 20 for adults; the BBC's 160-180 words a minute is about the same).
+    public static let readableCharactersPerSecond = 20
+
+    /// When the cue asks for more than `readableCharactersPerSecond`: a warning's words ("43 characters in
+    /// 1.500 s, 29 a second"), else nil. Characters are what a viewer reads: line breaks count as the space
+    /// they stand for.
+    public var readingSpeedProblem: String? {
+        let characters = text.split(whereSeparator: \.isNewline).joined(separator: " ").count
+        guard duration > 0, Int64(characters) * 1000 > Int64(Cue.readableCharactersPerSecond) * duration else { return nil }
+        return "\(characters) characters in \(String(format: "%.3f", Double(duration) / 1000)) s, "
+            + String(format: "%.1f", Double(characters) * 1000 / Double(duration)) + " a second: more than the \(Cue.readableCharactersPerSecond) a viewer "
+            + "can read; give it more time or fewer words"
+    }
+
     /// `00:00:01.000 --> 00:00:02.500 "text"`, for test failures and debugging.
     public var description: String {
         "\(Timestamp.format(start, separator: ".")) --> \(Timestamp.format(end, separator: ".")) \(String(reflecting: text))"

@@ -17,7 +17,12 @@
 /// 5. Text too long for one screen is split into consecutive cues rather than given an extra line: into as
 ///    few screens as fit, balanced in length and preferring to end a screen at the end of a sentence. The
 ///    cue's time is shared in proportion to each screen's characters (spaces included), since reading time
-///    follows text length; boundaries are whole milliseconds, the last screen ends exactly at the cue's end.
+///    follows text length, except that no screen gets less than a readable minimum when the cue is long
+///    enough to give every screen that much; boundaries are whole milliseconds, the last screen ends exactly
+///    at the cue's end.
+///
+/// Split a cue in the time it was written in (the recording's), before any trimming to a clip: then each
+/// screen is on while roughly its own words are spoken, and a cut keeps or drops whole screens' worth of time.
 public struct LineWrapping: Hashable, Sendable, Codable {
     /// Characters per line; BBC and EBU practice is about 37 for Latin scripts in 16:9.
     public var maxLineLength: Int
@@ -35,28 +40,51 @@ public struct LineWrapping: Hashable, Sendable, Codable {
 
     /// Wraps every cue; a cue too long for one screen becomes several consecutive cues. Cues with no text are
     /// dropped. Wrapping is idempotent: wrapped cues come back unchanged.
-    public func apply(to cues: [Cue]) -> [Cue] {
-        cues.flatMap { apply(to: $0) }
+    public func apply(to cues: [Cue], minimumScreen: Int64 = 0) -> [Cue] {
+        cues.flatMap { apply(to: $0, minimumScreen: minimumScreen) }
     }
 
-    /// One cue wrapped: one cue if it fits a screen, several consecutive ones over its time span if not.
-    public func apply(to cue: Cue) -> [Cue] {
+    /// One cue wrapped: one cue if it fits a screen, several consecutive ones over its time span if not, each
+    /// at least `minimumScreen` milliseconds long when the cue has that much time for every screen.
+    public func apply(to cue: Cue, minimumScreen: Int64 = 0) -> [Cue] {
         let screens = screens(for: cue.text)
         guard screens.count > 1 else {
             return screens.map { Cue(start: cue.start, end: cue.end, text: $0.joined(separator: "\n")) }
         }
-        // Time in proportion to characters: screen k starts at start + duration * (characters before k) / total.
-        let weights = screens.map { Int64($0.joined(separator: " ").count) }
-        let total = weights.reduce(0, +)
+        let lengths = LineWrapping.share(cue.duration, by: screens.map { Int64($0.joined(separator: " ").count) },
+                                         minimum: minimumScreen)
         var result: [Cue] = []
-        var before: Int64 = 0
+        var start = cue.start
         for (k, screen) in screens.enumerated() {
-            let start = cue.start + cue.duration * before / total
-            before += weights[k]
-            let end = k == screens.count - 1 ? cue.end : cue.start + cue.duration * before / total
+            let end = k == screens.count - 1 ? cue.end : start + lengths[k]
             if end > start { result.append(Cue(start: start, end: end, text: screen.joined(separator: "\n"))) }
+            start = end
         }
         return result
+    }
+
+    /// `duration` shared in proportion to `weights` (each share floored to the millisecond; the last takes the
+    /// rounding), but no share below `minimum` when `duration` allows every share that much: shares that would
+    /// fall short get the minimum and the rest is shared out again among the others, until none falls short.
+    static func share(_ duration: Int64, by weights: [Int64], minimum: Int64) -> [Int64] {
+        let floor = duration >= minimum * Int64(weights.count) ? minimum : 0
+        var fixed = [Bool](repeating: false, count: weights.count)
+        while true {
+            let free = duration - floor * Int64(fixed.filter { $0 }.count)
+            let weight = zip(weights, fixed).filter { !$0.1 }.map(\.0).reduce(0, +)
+            var shares: [Int64] = []
+            var before: Int64 = 0, placed: Int64 = 0
+            for (w, isFixed) in zip(weights, fixed) {
+                if isFixed { shares.append(floor); continue }
+                before += w
+                let upTo = weight > 0 ? free * before / weight : free
+                shares.append(upTo - placed)
+                placed = upTo
+            }
+            let short = shares.indices.filter { !fixed[$0] && shares[$0] < floor }
+            if short.isEmpty { return shares }
+            for i in short { fixed[i] = true }
+        }
     }
 
     /// The text as screens of lines: one screen when it fits, more when it does not; none for empty text.
@@ -219,28 +247,28 @@ private struct Breaker {
         if screens == 1 { return [0..<n] }
 
         let average = Double(characters[n] + spaces[n] - screens) / Double(screens)
-        // best[p][a]: least cost of setting tokens[a...] on screens p..<screens; choice[p][a]: where screen p ends.
-        var best = [[Double]](repeating: [Double](repeating: .infinity, count: n + 1), count: screens + 1)
-        var choice = [[Int]](repeating: [Int](repeating: n, count: n + 1), count: screens + 1)
-        best[screens][n] = 0
-        for p in stride(from: screens - 1, through: 0, by: -1) {
-            for a in 0..<n {
-                for b in (a + 1)...furthest[a] where best[p + 1][b] < .infinity {
-                    // Balance counts for less here than within a screen: each screen gets time in proportion
-                    // to its length anyway, while a screen ending mid-phrase is hard to follow.
-                    let d = Double(length(a, b)) - average
-                    let value = b < n ? breakValue(after: b, sentence: 200, clause: 50, weak: 30) : 0
-                    let cost = d * d / 4 - value + best[p + 1][b]
-                    if cost < best[p][a] { best[p][a] = cost; choice[p][a] = b }
-                }
+        // best[a]: the fewest screens for tokens[a...], then the least cost among those (compared in that order,
+        // so the screen count never grows for balance); choice[a]: where the first of them ends. One pass from
+        // the end, each token trying only the ends one screen can reach: linear in the text's length (a
+        // table by screen number would be quadratic, which a 100,000-character caption made minutes long).
+        var best = [(screens: Int, cost: Double)](repeating: (Int.max, .infinity), count: n + 1)
+        var choice = [Int](repeating: n, count: n + 1)
+        best[n] = (0, 0)
+        for a in stride(from: n - 1, through: 0, by: -1) {
+            for b in (a + 1)...furthest[a] where best[b].screens < Int.max {
+                // Balance counts for less here than within a screen: each screen gets time in proportion
+                // to its length anyway, while a screen ending mid-phrase is hard to follow.
+                let d = Double(length(a, b)) - average
+                let value = b < n ? breakValue(after: b, sentence: 200, clause: 50, weak: 30) : 0
+                let candidate = (screens: best[b].screens + 1, cost: d * d / 4 - value + best[b].cost)
+                if candidate < best[a] { best[a] = candidate; choice[a] = b }
             }
         }
         var ranges: [Range<Int>] = []
         a = 0
-        for p in 0..<screens {
-            let b = choice[p][a]
-            ranges.append(a..<b)
-            a = b
+        while a < n {
+            ranges.append(a..<choice[a])
+            a = choice[a]
         }
         return ranges
     }

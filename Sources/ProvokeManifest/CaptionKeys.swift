@@ -137,6 +137,8 @@ extension ManifestDecoder {
             case "maxLines":
                 set(\.captions.wrapping.maxLines, integer(value, at: at, in: 1...4), "captions.maxLines", value, at,
                     &patch)
+            case "minDuration":
+                set(\.captions.minimumDuration, milliseconds(value, at: at), "captions.minDuration", value, at, &patch)
             default: preconditionFailure("ManifestKeys.captionStyle has a key without a reader: \(key)")
             }
         }
@@ -303,6 +305,7 @@ extension ManifestDecoder {
             }
             let cue = Cue(start: roundedMilliseconds(start.value.microseconds),
                           end: roundedMilliseconds(end.value.microseconds), text: text.value)
+            if let problem = cue.readingSpeedProblem { warn(text.path, text.position, problem) }
             cues.append(ClipCueDraft(cue: cue, path: at, startPosition: start.position, endPosition: end.position))
         }
         return cues
@@ -373,7 +376,7 @@ extension ManifestDecoder {
                 continue
             }
             let parsed = CaptionFile.parse(contents: data, fileName: shownPath(of: written.value))
-            for problem in parsed.diagnostics { report(problem) }
+            for problem in parsed.diagnostics + parsed.diagnosticsForReadingSpeed() { report(problem) }
             draft.sources[index].captionFile = parsed
             draft.sources[index].captionURL = url
         }

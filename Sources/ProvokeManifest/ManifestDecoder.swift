@@ -63,7 +63,7 @@ enum ManifestKeys {
     ].map(ManifestKey.optional)
     static let captionStyle: [ManifestKey] = [
         "font", "size", "bold", "color", "outlineColor", "outlineWidth", "box", "position", "safeArea",
-        "maxLineLength", "maxLines",
+        "maxLineLength", "maxLines", "minDuration",
     ].map(ManifestKey.optional)
     static let speakerStyle: [ManifestKey] = [
         "font", "nameSize", "roleSize", "color", "outlineColor", "outlineWidth", "box", "safeArea", "corner",

@@ -82,6 +82,28 @@ public struct PlanDocument: Codable, Equatable, Sendable {
         public var writtenEndTime: String
         /// Cut at the clip's in- or out-point.
         public var trimmed: Bool
+        /// Seconds it was lengthened by to stay up for the style's minimum after a cut: before its start and
+        /// after its end (absent when it was not).
+        public var extendedBefore: Double?
+        public var extendedAfter: Double?
+    }
+    /// A piece of a caption that a cut left too short to read, not shown.
+    public struct DroppedCaptionEntry: Codable, Equatable, Sendable {
+        /// Where it would have been, in output time.
+        public var start: Double
+        public var end: Double
+        public var startTime: String
+        public var endTime: String
+        public var text: String
+        public var clip: String
+        public var segment: Int
+        /// As in `CaptionEntry`.
+        public var from: String
+        public var source: String?
+        public var cue: Int
+        public var writtenAt: String?
+        /// Why it is not shown, in words.
+        public var reason: String
     }
     public struct SpeakerEntry: Codable, Equatable, Sendable {
         public var name: String
@@ -98,6 +120,7 @@ public struct PlanDocument: Codable, Equatable, Sendable {
         public var burned: Bool
         public var soft: Bool
         public var cues: [CaptionEntry]
+        public var dropped: [DroppedCaptionEntry]
         public var speakers: [SpeakerEntry]
     }
     public struct OutputEntry: Codable, Equatable, Sendable {
@@ -205,11 +228,22 @@ public struct PlanDocument: Codable, Equatable, Sendable {
             let shown = [c.burned ? "burned in" : nil, c.soft ? "soft track and sidecars" : nil].compactMap { $0 }
             lines.append("  captions \(c.mode.rawValue) (\(shown.isEmpty ? "nothing shown" : shown.joined(separator: ", "))): "
                          + "\(c.cues.count) cue\(c.cues.count == 1 ? "" : "s"), \(c.speakers.count) speaker name\(c.speakers.count == 1 ? "" : "s")")
+            func written(_ from: String, _ source: String?, _ cue: Int, _ writtenAt: String?, clip: String) -> String {
+                from == "source" ? (writtenAt ?? "\(source ?? "?") cue \(cue)") : "clip \(clip) caption \(cue)"
+            }
             for cue in c.cues {
-                let from = cue.from == "source" ? (cue.writtenAt ?? "\(cue.source ?? "?") cue \(cue.cue)")
-                                                : "clip \(cue.clip) caption \(cue.cue)"
+                var notes = [written(cue.from, cue.source, cue.cue, cue.writtenAt, clip: cue.clip)]
+                if cue.trimmed { notes.append("trimmed") }
+                if let s = cue.extendedBefore { notes.append(String(format: "shown %.2f s early", s)) }
+                if let s = cue.extendedAfter { notes.append(String(format: "held %.2f s longer", s)) }
+                if cue.extendedBefore != nil || cue.extendedAfter != nil { notes.append("to stay up long enough to read") }
                 let text = cue.text.replacingOccurrences(of: "\n", with: " / ")
-                lines.append("    \(cue.startTime)-\(cue.endTime) \"\(text)\" (\(from)\(cue.trimmed ? ", trimmed" : ""))")
+                lines.append("    \(cue.startTime)-\(cue.endTime) \"\(text)\" (\(notes.joined(separator: ", ")))")
+            }
+            for cue in c.dropped {
+                let text = cue.text.replacingOccurrences(of: "\n", with: " / ")
+                lines.append("    dropped \(cue.startTime)-\(cue.endTime) \"\(text)\" "
+                             + "(\(written(cue.from, cue.source, cue.cue, cue.writtenAt, clip: cue.clip))): \(cue.reason)")
             }
             for speaker in c.speakers {
                 lines.append("    \(speaker.startTime)-\(speaker.endTime) speaker \(speaker.name)"
@@ -226,19 +260,30 @@ extension PlanDocument.CaptionsEntry {
         mode = plan.mode
         burned = plan.burnsIn
         soft = plan.hasSoftCaptions
-        cues = plan.cues.map { planned in
-            let (from, source, index): (String, String?, Int)
-            switch planned.origin {
-            case let .source(id, i): (from, source, index) = ("source", id, i)
-            case let .clip(_, i): (from, source, index) = ("clip", nil, i)
+        func origin(_ o: CueOrigin) -> (from: String, source: String?, index: Int) {
+            switch o {
+            case let .source(id, i): return ("source", id, i)
+            case let .clip(_, i): return ("clip", nil, i)
             }
+        }
+        cues = plan.cues.map { planned in
+            let (from, source, index) = origin(planned.origin)
             return PlanDocument.CaptionEntry(
                 start: seconds(planned.cue.start), end: seconds(planned.cue.end),
                 startTime: PlanDocument.clock(planned.cue.start), endTime: PlanDocument.clock(planned.cue.end),
                 text: planned.cue.text, clip: planned.clip, segment: planned.segment, from: from, source: source,
                 cue: index + 1, writtenAt: planned.writtenAt, writtenStartTime: PlanDocument.clock(planned.originalStart),
                 writtenEndTime: PlanDocument.clock(planned.originalEnd),
-                trimmed: planned.trimmedAtStart || planned.trimmedAtEnd)
+                trimmed: planned.trimmedAtStart || planned.trimmedAtEnd,
+                extendedBefore: planned.extendedBefore > 0 ? seconds(planned.extendedBefore) : nil,
+                extendedAfter: planned.extendedAfter > 0 ? seconds(planned.extendedAfter) : nil)
+        }
+        dropped = plan.dropped.map { d in
+            let (from, source, index) = origin(d.origin)
+            return PlanDocument.DroppedCaptionEntry(
+                start: seconds(d.cue.start), end: seconds(d.cue.end), startTime: PlanDocument.clock(d.cue.start),
+                endTime: PlanDocument.clock(d.cue.end), text: d.cue.text, clip: d.clip, segment: d.segment, from: from,
+                source: source, cue: index + 1, writtenAt: d.writtenAt, reason: d.description)
         }
         speakers = plan.lowerThirds.map {
             PlanDocument.SpeakerEntry(name: $0.name, role: $0.role, start: seconds($0.start), end: seconds($0.end),

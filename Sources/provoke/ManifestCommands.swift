@@ -44,8 +44,18 @@ struct Validate: ParsableCommand {
             if !json { printStderr("\(manifest): \(result.errors.count) error\(result.errors.count == 1 ? "" : "s")") }
             throw ExitCode.invalidInput
         }
-        if !json, let p = result.project {
-            print("\(manifest): valid: \(p.sources.count) sources, \(p.clips.count) clips, \(p.cards.count) cards, \(p.outputs.count) outputs")
+        // Everything plan and render would refuse, validate refuses too: the plan is made (it is cheap and
+        // touches no media), so its limits are validate's.
+        if let p = result.project {
+            do {
+                _ = try Planner.plan(p)
+            } catch let e as PlanError {
+                printStderr("\(manifest): \(e)")
+                throw ExitCode.invalidInput
+            }
+            if !json {
+                print("\(manifest): valid: \(p.sources.count) sources, \(p.clips.count) clips, \(p.cards.count) cards, \(p.outputs.count) outputs")
+            }
         }
     }
 }

@@ -98,6 +98,41 @@ final class LineWrappingTests: XCTestCase {
         ])
     }
 
+    func testNoScreenIsShorterThanTheMinimumWhenTheCueHasTimeForIt() {
+        let paragraph = "For twenty years the answer to every pressure on general practice has been more appointments, "
+            + "longer opening hours, and faster ways to book. Yet the people who gain most from quick access "
+            + "are rarely the people with the greatest need."
+        // Screens of 74, 65, 46 and 45 characters in 3.4 s: by characters alone the last two get 680 and 665 ms.
+        let proportional = broadcast.apply(to: cue(0, 3_400, paragraph))
+        XCTAssertEqual(proportional.map(\.duration), [1093, 961, 680, 666])
+        // With a minimum of 0.8 s they get 800 each, and the first two share the other 1.8 s by 74:65.
+        let readable = broadcast.apply(to: cue(0, 3_400, paragraph), minimumScreen: 800)
+        XCTAssertEqual(readable.map(\.text), proportional.map(\.text))
+        XCTAssertEqual(readable.map(\.start), [0, 958, 1800, 2600])
+        XCTAssertEqual(readable.map(\.end), [958, 1800, 2600, 3400])
+        // 3 s is not enough for four screens of 0.8 s: shared by characters, as before.
+        XCTAssertEqual(broadcast.apply(to: cue(0, 3_000, paragraph), minimumScreen: 800),
+                       broadcast.apply(to: cue(0, 3_000, paragraph)))
+        XCTAssertEqual(LineWrapping.share(4000, by: [74, 65, 46, 3], minimum: 800), [1277, 1123, 800, 800])
+    }
+
+    func testAHundredThousandCharactersAreSplitIntoScreensThatFit() {
+        // Screen splitting was quadratic (a table by screen number): 10,000 characters took 5 s, 100,000 minutes.
+        // Now one pass: this runs in a fraction of a second (measured in the session note, not asserted here).
+        let words = (0..<16_700).map { ["care", "continuity", "access,", "time.", "GP", "the"][$0 % 6] }
+        let text = words.joined(separator: " ")
+        XCTAssertGreaterThan(text.count, 100_000)
+        let cues = broadcast.apply(to: cue(0, 3_600_000, text), minimumScreen: 800)
+        XCTAssertGreaterThan(cues.count, 1000)
+        for c in cues {
+            let lines = c.text.split(separator: "\n")
+            XCTAssertLessThanOrEqual(lines.count, 2)
+            XCTAssertTrue(lines.allSatisfy { $0.count <= 37 })
+        }
+        XCTAssertEqual(cues.map { $0.text.replacingOccurrences(of: "\n", with: " ") }.joined(separator: " "), text)
+        XCTAssertEqual(cues.last?.end, 3_600_000)
+    }
+
     func testSplittingAVeryShortCueKeepsNoEmptyCues() {
         let cues = broadcast.apply(to: cue(100, 102, String(repeating: "word ", count: 60)))
         XCTAssertFalse(cues.isEmpty)

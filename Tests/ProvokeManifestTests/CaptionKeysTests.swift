@@ -48,7 +48,7 @@ final class CaptionKeysTests: XCTestCase {
     func testAnSRTWithBOMAndCRLFIsReadIntoTheProject() throws {
         // BOM, CRLF, a comma and a dot as millisecond separators, markup, and no blank line after the last cue.
         try write([0xEF, 0xBB, 0xBF] + Array(("1\r\n00:00:01,000 --> 00:00:02,500\r\n<i>Access</i> is not care\r\n\r\n"
-                   + "2\r\n00:00:03.000 --> 00:00:04.000\r\nWelsh: ŵ ŷ\r\nsecond line").utf8), "captions/may1.srt")
+                   + "2\r\n00:00:03.000 --> 00:00:04.500\r\nWelsh: ŵ ŷ\r\nsecond line").utf8), "captions/may1.srt")
         let result = check(manifestText(source: #", "captions": "captions/may1.srt""#))
         XCTAssertEqual(located(result), [])
         let captions = try XCTUnwrap(result.project?.sources[0].captions)
@@ -56,7 +56,7 @@ final class CaptionKeysTests: XCTestCase {
         XCTAssertEqual(captions.file, "captions/may1.srt")
         XCTAssertEqual(captions.url, folder.appendingPathComponent("project/captions/may1.srt").standardizedFileURL)
         XCTAssertEqual(captions.cues, [Cue(start: 1000, end: 2500, text: "Access is not care"),
-                                       Cue(start: 3000, end: 4000, text: "Welsh: ŵ ŷ\nsecond line")])
+                                       Cue(start: 3000, end: 4500, text: "Welsh: ŵ ŷ\nsecond line")])
         XCTAssertEqual(captions.lines, [2, 6])
     }
 
@@ -120,6 +120,22 @@ final class CaptionKeysTests: XCTestCase {
         ])
     }
 
+    func testCuesShownFasterThanAViewerCanReadAreWarningsAtTheirLines() throws {
+        // 40 characters in 2 s is 20 a second: the limit, fine. 41 in 2 s is over it. Line breaks count as the
+        // space a viewer reads; markup does not count.
+        try write("1\n00:00:01,000 --> 00:00:03,000\n<i>Continuity of care</i> is what we lose today\n\n"
+                  + "2\n00:00:04,000 --> 00:00:06,000\nContinuity of care is what we lose\nfirst!\n", "captions/may1.srt")
+        let result = check(manifestText(source: #", "captions": "captions/may1.srt""#,
+                                        clip: #", "captions": [{"start": 0, "end": 0.5, "text": "Fund time to care"}]"#))
+        XCTAssertNotNil(result.project, "warnings only")
+        let text = manifestText(clip: #", "captions": [{"start": 0, "end": 0.5, "text": "Fund time to care"}]"#)
+        XCTAssertEqual(result.diagnostics.map(\.file), [manifest.relativePath, "project/captions/may1.srt"])
+        XCTAssertEqual(located(result), [
+            #"\#(at(#""Fund time to care""#, in: text)): clips[0].captions[0].text: warning: 17 characters in 0.500 s, 34.0 a second: more than the 20 a viewer can read; give it more time or fewer words"#,
+            "6: warning: 41 characters in 2.000 s, 20.5 a second: more than the 20 a viewer can read; give it more time or fewer words",
+        ])
+    }
+
     func testDiagnosticDescriptionLeavesOutAZeroColumn() {
         XCTAssertEqual(Diagnostic(file: "captions/may1.srt", path: "", line: 14, column: 0, severity: .error,
                                   message: "m").description, "captions/may1.srt:14: m")
@@ -171,7 +187,7 @@ final class CaptionKeysTests: XCTestCase {
     }
 
     func testTheProjectStyleOverridesTheDefaultsAndAnOutputOnlyTheKeysItNames() throws {
-        let top = ##", "style": {"captions": {"font": "DejaVu Serif", "size": 0.06, "bold": true, "color": "#FFFF00", "outlineColor": "#101010", "outlineWidth": 0.004, "box": {"color": "#00000080"}, "position": "bottom", "safeArea": 0.05, "maxLineLength": 32, "maxLines": 3}, "speaker": {"font": "DejaVu Sans Mono", "nameSize": 0.05, "roleSize": 0.03, "color": "#EEEEEE", "outlineColor": "#000000", "outlineWidth": 0.001, "box": {"shape": "line"}, "safeArea": 0.08, "corner": "bottomLeft", "duration": "00:03.5", "maxLineLength": 30}}"##
+        let top = ##", "style": {"captions": {"font": "DejaVu Serif", "size": 0.06, "bold": true, "color": "#FFFF00", "outlineColor": "#101010", "outlineWidth": 0.004, "box": {"color": "#00000080"}, "position": "bottom", "safeArea": 0.05, "maxLineLength": 32, "maxLines": 3, "minDuration": 1.2}, "speaker": {"font": "DejaVu Sans Mono", "nameSize": 0.05, "roleSize": 0.03, "color": "#EEEEEE", "outlineColor": "#000000", "outlineWidth": 0.001, "box": {"shape": "line"}, "safeArea": 0.08, "corner": "bottomLeft", "duration": "00:03.5", "maxLineLength": 30}}"##
         let output = #", "style": {"captions": {"position": "top", "box": false, "size": 0.07}, "speaker": {"box": {"padding": 0.01}}}"#
         var text = manifestText(output: output, top: top)
         // A second output without a style gets the project's.
@@ -189,7 +205,7 @@ final class CaptionKeysTests: XCTestCase {
                                          textColor: RGBAColor(hex: "#FFFF00")!, outlineColor: RGBAColor(hex: "#101010")!,
                                          outlineWidth: 0.004, box: CaptionStyle.Box(color: RGBAColor(hex: "#00000080")!),
                                          position: .bottom, safeArea: 0.05,
-                                         wrapping: LineWrapping(maxLineLength: 32, maxLines: 3))
+                                         wrapping: LineWrapping(maxLineLength: 32, maxLines: 3), minimumDuration: 1200)
         expected.speaker = LowerThirdStyle(fontFamily: "DejaVu Sans Mono", nameSize: 0.05, roleSize: 0.03,
                                            textColor: RGBAColor(hex: "#EEEEEE")!, outlineColor: .black, outlineWidth: 0.001,
                                            box: CaptionStyle.Box(shape: .line), corner: .bottomLeft, safeArea: 0.08,
@@ -220,7 +236,7 @@ final class CaptionKeysTests: XCTestCase {
             #"\#(at(#""Sans, Bold""#, in: text)): style.captions.font: expected a font family name without commas, braces, backslashes or line breaks, found "Sans, Bold""#,
             #"\#(at(#"0.2"#, in: text)): style.captions.box.padding: expected a share of frame height from 0 to 0.05, found 0.2"#,
             #"\#(at(#""round""#, in: text)): style.captions.box.shape: expected one of line, block, found "round""#,
-            #"\#(at(#""colour""#, in: text)): style.captions: unknown key "colour" in style.captions; did you mean "color"? allowed: font, size, bold, color, outlineColor, outlineWidth, box, position, safeArea, maxLineLength, maxLines"#,
+            #"\#(at(#""colour""#, in: text)): style.captions: unknown key "colour" in style.captions; did you mean "color"? allowed: font, size, bold, color, outlineColor, outlineWidth, box, position, safeArea, maxLineLength, maxLines, minDuration"#,
             #"\#(at(#"0,"#, in: text)): style.speaker.duration: expected a time above 0, found 0 ms"#,
             #"\#(at(#""topRight""#, in: text)): style.speaker.corner: expected one of topLeft, bottomLeft, found "topRight""#,
             #"\#(at(#""big""#, in: text)): style.speaker.nameSize: expected a number (a share of the frame, such as 0.055), found "big""#,
