@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "ProvokeRender",
                 dependencies: ["FFmpegKit", "ProvokeManifest", "ProvokeTimeline", "ProvokeCaptions", "ProvokeCards"]),
         .target(name: "ProvokeSamples", dependencies: ["FFmpegKit"]),
-        .target(name: "ProvokeLedger", dependencies: ["CSQLite", "ProvokeTimeline"]),
+        .target(name: "ProvokeLedger", dependencies: ["CSQLite", "ProvokeManifest", "ProvokeTimeline"]),
         .executableTarget(
             name: "provoke",
             dependencies: [

@@ -36,14 +36,10 @@ public struct SubtitleEncoderSettings: Sendable {
     /// The mov_text encoder builds the track's sample description (default font, size, colour) from its first
     /// style, or from one named `Default`.
     public var assHeader: String
-    /// The header's style every caption is given. It must be in the header: FFmpeg 5.1's mov_text encoder
-    /// compares each caption's style with the track's default, and for a style it cannot find it writes the
-    /// first caption with a zeroed style record (font size 0, transparent text).
-    public var styleName: String
     /// ISO 639-2 language of the track ("eng").
     public var language: String
-    public init(assHeader: String, styleName: String, language: String = "eng") {
-        self.assHeader = assHeader; self.styleName = styleName; self.language = language
+    public init(assHeader: String, language: String = "eng") {
+        self.assHeader = assHeader; self.language = language
     }
 }
 

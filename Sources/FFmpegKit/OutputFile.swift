@@ -10,7 +10,7 @@ public final class OutputFile {
     let context: UnsafeMutablePointer<AVFormatContext>
     private var encoders: [Int: Encoder] = [:]
     /// Caption tracks: encoded one event at a time and never flushed (subtitle encoders have no delay).
-    private var subtitleEncoders: [Int: (encoder: Encoder, style: String)] = [:]
+    private var subtitleEncoders: [Int: Encoder] = [:]
     private let packet = Packet()
     private var started = false
     private var finished = false
@@ -70,20 +70,21 @@ public final class OutputFile {
         try check("avcodec_parameters_from_context", avcodec_parameters_from_context(st.pointee.codecpar, encoder.context), file: finalPath)
         st.pointee.time_base = encoder.context.pointee.time_base
         let index = Int(st.pointee.index)
-        subtitleEncoders[index] = (encoder, settings.styleName)
+        subtitleEncoders[index] = encoder
         setStreamTag(index, "language", settings.language)
         return index
     }
 
-    /// Encodes one caption on caption track `index` and muxes it: `text` is shown from `startMilliseconds`
-    /// for `durationMilliseconds` (output time). The text is data: see `SubtitleText.assEvent`. Captions must
-    /// come in start order, interleaved with the other streams' frames by time (the muxer orders packets, but
-    /// holds them back until every stream has caught up).
-    public func writeSubtitle(_ text: String, startMilliseconds: Int64, durationMilliseconds: Int64,
+    /// Encodes one caption on caption track `index` and muxes it: `event` is shown from `startMilliseconds`
+    /// for `durationMilliseconds` (output time). `event` is an ASS event line as libavcodec's `ass_split.c` reads
+    /// it (`ReadOrder,Layer,Style,Name,MarginL,MarginR,MarginV,Effect,Text`): build it with ProvokeCaptions'
+    /// `SubtitleText.assEvent`, which keeps caption text data. Captions must come in start order, interleaved
+    /// with the other streams' frames by time (the muxer orders packets, but holds them back until every stream
+    /// has caught up).
+    public func writeSubtitle(event: String, startMilliseconds: Int64, durationMilliseconds: Int64,
                               stream index: Int) throws {
-        let (enc, style) = subtitleEncoders[index]!
-        let bytes = try enc.encodeSubtitle(event: SubtitleText.assEvent(text, style: style),
-                                           durationMilliseconds: durationMilliseconds)
+        let enc = subtitleEncoders[index]!
+        let bytes = try enc.encodeSubtitle(event: event, durationMilliseconds: durationMilliseconds)
         guard !bytes.isEmpty else { return }
         packet.unref()
         try check("av_new_packet", av_new_packet(packet.pointer, Int32(bytes.count)), file: finalPath)

@@ -42,7 +42,8 @@ final class EncodeSink: TimelineOutput, @unchecked Sendable {  // shared state i
     struct SubtitleCue {
         var start: Int64
         var end: Int64
-        var text: String
+        /// The caption as an ASS event line (`SubtitleText.assEvent`).
+        var event: String
     }
 
     init(file: OutputFile, videoStream: Int, audioStream: Int, format: OutputFormat,
@@ -129,7 +130,7 @@ final class EncodeSink: TimelineOutput, @unchecked Sendable {  // shared state i
         guard let stream = subtitleStream else { return }
         while let cue = subtitles.first,
               frame.map({ cue.start <= format.clock.milliseconds(ofFrame: Int($0)) }) ?? true {
-            try file.writeSubtitle(cue.text, startMilliseconds: cue.start, durationMilliseconds: cue.end - cue.start,
+            try file.writeSubtitle(event: cue.event, startMilliseconds: cue.start, durationMilliseconds: cue.end - cue.start,
                                    stream: stream)
             subtitles.removeFirst()
         }

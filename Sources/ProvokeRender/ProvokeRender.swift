@@ -92,9 +92,14 @@ public struct Renderer {
         var subtitles: (stream: Int, cues: [EncodeSink.SubtitleCue])?
         if captions.hasSoftCaptions {
             let header = ASSDocument(frameWidth: format.width, frameHeight: format.height, cues: [], style: captions.style).text
-            let stream = try file.addSubtitle(SubtitleEncoderSettings(assHeader: header, styleName: ASSDocument.captionStyleName,
-                                                                      language: "eng"))
-            subtitles = (stream, sequentialCues(captions.outputCues).map { EncodeSink.SubtitleCue(start: $0.start, end: $0.end, text: $0.text) })
+            let stream = try file.addSubtitle(SubtitleEncoderSettings(assHeader: header, language: "eng"))
+            // Every caption gets the header's caption style: FFmpeg 5.1's mov_text encoder compares each caption's
+            // style with the track's default, and for a style it cannot find it writes the first caption with a
+            // zeroed style record (font size 0, transparent text).
+            subtitles = (stream, sequentialCues(captions.outputCues).map {
+                EncodeSink.SubtitleCue(start: $0.start, end: $0.end,
+                                       event: SubtitleText.assEvent($0.text, style: ASSDocument.captionStyleName))
+            })
         }
         try file.start()
 

@@ -73,8 +73,9 @@ final class CaptionRenderTests: XCTestCase {
     func testBurnedCaptionsAndSpeakerNamesAreOnExactlyTheirFrames() throws {
         let dir = try TempDir()
         try source(dir)
-        // Output 0.5–1 s (trimmed at c1's out-point) and 1.5–2 s; the speaker's name over c1 (0–1 s, the clip
-        // is shorter than the name's 5 s).
+        // Output 0.5–1 s (trimmed at c1's out-point: half of the cue, so held to the 0.8 s minimum by coming up
+        // 0.3 s early, at 0.2 s) and 1.5–2 s; the speaker's name over c1 (0–1 s, the clip is shorter than the
+        // name's 5 s).
         let cues = [Cue(start: 1500, end: 2500, text: "Access is not the same as care"),
                     Cue(start: 5500, end: 6000, text: "Cymraeg ŵ ŷ · café · مرحبا بالعالم")]
         let reference = try render(captionedProject(dir, cues: cues, mode: .none), into: dir.url.appendingPathComponent("none"))
@@ -85,10 +86,10 @@ final class CaptionRenderTests: XCTestCase {
         XCTAssertEqual(plain.count, 90)
         XCTAssertEqual(captioned.count, 90)
 
-        // Frame k is at k/30 s: 0.5–1 s is frames 15–29, 1.5–2 s is frames 45–59.
+        // Frame k is at k/30 s: 0.2–1 s is frames 6–29, 1.5–2 s is frames 45–59.
         let differs = (0..<90).map { difference(plain[$0], captioned[$0], bottom) }
-        XCTAssertEqual(differs.indices.filter { differs[$0] > 2 }, Array(15...29) + Array(45...59), "\(differs)")
-        XCTAssertEqual(differs.indices.filter { differs[$0] > 0.5 }, Array(15...29) + Array(45...59),
+        XCTAssertEqual(differs.indices.filter { differs[$0] > 2 }, Array(6...29) + Array(45...59), "\(differs)")
+        XCTAssertEqual(differs.indices.filter { differs[$0] > 0.5 }, Array(6...29) + Array(45...59),
                        "outside a cue the caption area is as without captions")
         // Inside the title-safe area: nothing drawn in the bottom 10% of the frame (y >= 648) nor in the side
         // margins. (Measured from y = 656, the next row of 16x16 macroblocks: x264 spreads a little coding noise
@@ -228,7 +229,9 @@ final class CaptionRenderTests: XCTestCase {
          "outputs": [{"id": "out", "audience": "college", "title": "Out", "sequence": ["one", "two"], "captions": "soft"}]}
         """.utf8).write(to: dir.url.appendingPathComponent("manifest.json"))
         let result = ManifestLoader.load(dir.url.appendingPathComponent("manifest.json"), probe: FFmpegSourceProbe())
-        XCTAssertEqual(result.diagnostics, [])
+        // Read cleanly; the only remarks are that two short cues ask more than 20 characters a second.
+        XCTAssertEqual(result.diagnostics.map { "\($0.severity) \($0.line)" }, ["warning 2", "warning 5"])
+        XCTAssertTrue(result.diagnostics.allSatisfy { $0.message.contains("a viewer can read") })
         let project = try XCTUnwrap(result.project)
         let out = try render(project, into: dir.url.appendingPathComponent("out"))
         let samples = try captionSamples(out.mp4.path)
