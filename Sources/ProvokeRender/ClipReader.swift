@@ -16,16 +16,19 @@ final class ClipReader {
     let isCancelled: () -> Bool
     /// The segment's frames to produce (0-based within the segment): all of them for a render, one for a still.
     let only: Range<Int>
-    /// Whether to produce the sound (stills need none).
+    /// Whether to produce the pictures and the sound (stills and pieces need no sound; an output's sound track
+    /// is made without pictures). Sound is always the whole segment's.
+    let withVideo: Bool
     let withAudio: Bool
 
     init(clip: ClipContent, frames: FrameRange, format: OutputFormat, captionScript: BurnIn? = nil,
-         only: Range<Int>? = nil, withAudio: Bool = true, isCancelled: @escaping () -> Bool) {
+         only: Range<Int>? = nil, withVideo: Bool = true, withAudio: Bool = true, isCancelled: @escaping () -> Bool) {
         self.clip = clip
         self.frames = frames
         self.format = format
         self.captionScript = captionScript
         self.only = only ?? 0..<frames.count
+        self.withVideo = withVideo
         self.withAudio = withAudio && only == nil
         self.isCancelled = isCancelled
     }
@@ -37,15 +40,17 @@ final class ClipReader {
             throw FFmpegError(call: "av_find_best_stream", file: clip.path, reason: "no video stream")
         }
         let audioInfo = withAudio ? input.bestStream(.audio) : nil
-        input.select(streams: Set([videoInfo.index] + (audioInfo.map { [$0.index] } ?? [])))
+        input.select(streams: Set((withVideo ? [videoInfo.index] : []) + (audioInfo.map { [$0.index] } ?? [])))
 
         // Players show the file's start time as 0, and so do manifest times.
         let timing = clip.timing(format.clock, origin: input.startMicroseconds)
+        // Sound alone: the demuxer lands on the video keyframe before the in-point all the same (audio packets
+        // are all keyframes, but where the streams interleave is the video's business).
         try seek(input, to: timing, frame: only.lowerBound, stream: videoInfo)
 
-        let video = VideoPath(decoder: try Decoder(input, stream: videoInfo.index), info: videoInfo,
-                              clip: clip, timing: timing, frames: frames, only: only, format: format,
-                              captionScript: captionScript)
+        let video = try withVideo ? VideoPath(decoder: try Decoder(input, stream: videoInfo.index), info: videoInfo,
+                                              clip: clip, timing: timing, frames: frames, only: only, format: format,
+                                              captionScript: captionScript) : nil
         let audio = try audioInfo.map {
             try AudioPath(decoder: try Decoder(input, stream: $0.index), info: $0,
                           timing: timing, samples: format.samples(forFrames: frames.count), format: format)
@@ -54,7 +59,7 @@ final class ClipReader {
         do {
             try decodeLoop(input: input, video: video, audio: audio, videoIndex: videoInfo.index, out: out, advanced: advanced)
         } catch let e as FFmpegError where e.isInvalidData && e.call != "av_read_frame" {
-            let at = timing.sourceTime(ofFrame: video.next)
+            let at = timing.sourceTime(ofFrame: video?.next ?? 0)
             throw FFmpegError(call: e.call, file: clip.path,
                               reason: "cannot be decoded at about \(at): \(e.reason) (the file may be damaged or truncated)")
         }
@@ -80,17 +85,17 @@ final class ClipReader {
         }
     }
 
-    private func decodeLoop(input: InputFile, video: VideoPath, audio: AudioPath?, videoIndex: Int,
+    private func decodeLoop(input: InputFile, video: VideoPath?, audio: AudioPath?, videoIndex: Int,
                             out: SegmentOutput, advanced: (Int) -> Void) throws {
         let packet = Packet()
         var reachedEnd = false
-        while !(video.isDone && (audio?.isDone ?? true)) {
+        while !((video?.isDone ?? true) && (audio?.isDone ?? true)) {
             if isCancelled() { throw RenderCancelled() }
             switch try input.read(into: packet) {
             case .endOfFile:
                 reachedEnd = true
             case .packet:
-                if packet.streamIndex == videoIndex, !video.isDone {
+                if packet.streamIndex == videoIndex, let video, !video.isDone {
                     try video.decode(packet, out: out, advanced: advanced)
                 } else if let audio, packet.streamIndex == audio.info.index, !audio.isDone {
                     try audio.decode(packet, out: out)
@@ -99,7 +104,7 @@ final class ClipReader {
             if reachedEnd { break }
         }
         if reachedEnd {
-            try video.finish(out: out, advanced: advanced)
+            try video?.finish(out: out, advanced: advanced)
             try audio?.finish(out: out)
         }
     }
@@ -185,7 +190,9 @@ final class VideoPath {
         if graph == nil {
             graph = try NormaliseGraph(first: frame, rotation: info.rotation, format: format, captionScript: captionScript)
         }
-        let outFrame = try graph!.normalise(frame, pts: Int64(frames.start + next))
+        // Filtered on the segment's clock (the burned-in script's), handed on at its output frame number.
+        let outFrame = try graph!.normalise(frame, pts: Int64(next))
+        outFrame.pts = Int64(frames.start + next)
         try out.video(outFrame, keyframe: next == first)
         next += 1
         advanced(1)
@@ -195,10 +202,10 @@ final class VideoPath {
 /// buffer → [transpose/flip] → scale → pad → format=yuv420p → setsar=1 → [ass] → buffersink, built for the
 /// first frame's size and pixel format. Every option is set on its node (no graph strings).
 ///
-/// Frames enter with pts = their output frame number in time base 1/fps, so after `pad` they are output frames
-/// at output time: libavfilter's `ass` filter asks libass for the picture at pts × time base (truncated to
-/// milliseconds), which is the clock the script's events are on. The script is a file whose path is the
-/// filter's `filename` option; caption text never enters the graph.
+/// Frames enter with pts = their frame number within the segment in time base 1/fps: libavfilter's `ass` filter
+/// asks libass for the picture at pts × time base (truncated to milliseconds), which is the clock the segment's
+/// script is on (`OutputPlan.burnInScript`). The script is a file whose path is the filter's `filename` option;
+/// caption text never enters the graph.
 final class NormaliseGraph {
     let graph = FilterGraph()
     let source: FilterGraph.Node

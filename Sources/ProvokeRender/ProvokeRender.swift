@@ -67,10 +67,6 @@ public struct Renderer {
         let format = plan.format
         let captions = plan.captions
 
-        // Burned-in captions: the ASS script goes to a temporary file beside the output (the `ass` filter
-        // reads a file), removed however the render ends.
-        let captionScript = try self.captionScript(plan, in: directory)
-
         let file = try OutputFile(path: mp4.path, format: "mp4", tags: plan.tags,
                                   // faststart: the index goes before the media, so browsers and phones
                                   // play while downloading; use_metadata_tags keeps custom keys (audience).
@@ -107,8 +103,9 @@ public struct Renderer {
                               subtitles: subtitles)
         defer { sink.stop() }
         let mixer = TransitionMixer(plan: plan, output: sink)
-        let runner = SegmentRunner(plan: plan, burnIn: captionScript.map { burnIn(plan, $0) }, scratch: directory,
-                                   isCancelled: isCancelled)
+        // Burned-in captions: each segment's script goes to a temporary file beside the output (the `ass` filter
+        // reads a file), removed however the render ends.
+        let runner = SegmentRunner(plan: plan, scratch: directory, isCancelled: isCancelled)
         // Progress counts frames produced: a crossfade's frames are produced twice (once per side).
         let total = plan.segments.reduce(0) { $0 + $1.frames.count }
         var done = 0
@@ -150,25 +147,6 @@ public struct Renderer {
 }
 
 extension Renderer {
-    /// The output's burned-in captions as an ASS script in `folder` (removed when released), or nil.
-    func captionScript(_ plan: OutputPlan, in folder: URL) throws -> ScratchFile? {
-        let captions = plan.captions, format = plan.format
-        guard captions.burnsIn else { return nil }
-        let document = ASSDocument(frameWidth: format.width, frameHeight: format.height, cues: captions.outputCues,
-                                   style: captions.style, lowerThirds: captions.lowerThirds,
-                                   lowerThirdStyle: captions.speakerStyle)
-        do {
-            return try ScratchFile(in: folder, name: "\(plan.output).ass", contents: Data(document.text.utf8))
-        } catch {
-            throw RenderError(output: plan.output, message: "\(folder.path): cannot write the caption script: \(error.localizedDescription)",
-                              isInputProblem: false)
-        }
-    }
-
-    func burnIn(_ plan: OutputPlan, _ script: ScratchFile) -> BurnIn {
-        BurnIn(path: script.path, fontsDirectory: plan.cardStyle.fontsDirectory?.path)
-    }
-
     /// Output frame `frame` exactly as the render shows it (transitions, cards, burned-in captions), as a
     /// yuv420p frame. Decodes only what that frame needs: from the keyframe before it in each segment on screen.
     public func still(_ plan: OutputPlan, frame: Int) throws -> Frame {
@@ -176,12 +154,9 @@ extension Renderer {
             throw RenderError(output: plan.output, message: "frame \(frame) is outside the output's \(plan.frameCount) frames",
                               isInputProblem: true)
         }
-        let scratch = FileManager.default.temporaryDirectory
-        let script = try captionScript(plan, in: scratch)
         let grab = FrameGrab(frame: frame)
         let mixer = TransitionMixer(plan: plan, output: grab)
-        let runner = SegmentRunner(plan: plan, burnIn: script.map { burnIn(plan, $0) }, scratch: scratch,
-                                   isCancelled: isCancelled)
+        let runner = SegmentRunner(plan: plan, scratch: FileManager.default.temporaryDirectory, isCancelled: isCancelled)
         do {
             // In order, so a crossfade's earlier side is held when the later one arrives.
             for (index, segment) in plan.segments.enumerated()

@@ -5,32 +5,52 @@ import ProvokeCaptions
 import ProvokeManifest
 import ProvokeTimeline
 
-/// Produces one segment of an output (all its frames and sound, or a few frames for a still) into a lane of
-/// the TransitionMixer: clips through ClipReader, cards through CardReader. It owns what several segments of
-/// one output share: the burned-in caption script, the decoded logo and the music bed.
+/// Produces one segment of an output (all its frames and sound, some of its frames without sound for a piece
+/// or a still, or its sound alone) into a lane of the TransitionMixer: clips through ClipReader, cards through
+/// CardReader. It owns what several segments of one output share: the decoded logo and the music bed.
+///
+/// Every segment is filtered on its own clock (frames numbered from 0, captions from `OutputPlan.burnInScript`)
+/// and only its frames' timestamps are output frame numbers, so what it draws does not depend on its position.
 final class SegmentRunner {
     let plan: OutputPlan
-    let burnIn: BurnIn?
     let isCancelled: () -> Bool
-    /// Where card scripts are written while a card renders (removed after).
+    /// Where card and caption scripts are written while a segment renders (removed after).
     let scratch: URL
     private var logos: [URL: Frame] = [:]
     private var music: MusicBed?
 
-    init(plan: OutputPlan, burnIn: BurnIn?, scratch: URL, isCancelled: @escaping () -> Bool) {
+    /// What a run produces: everything, the pictures of some frames (0-based within the segment), or the sound.
+    enum Part {
+        case all
+        case frames(Range<Int>)
+        case sound
+    }
+
+    init(plan: OutputPlan, scratch: URL, isCancelled: @escaping () -> Bool) {
         self.plan = plan
-        self.burnIn = burnIn
         self.scratch = scratch
         self.isCancelled = isCancelled
     }
 
     /// Runs segment `index`; `only` limits it to some of its frames (0-based within the segment), without sound.
     func run(_ index: Int, into lane: SegmentOutput, only: Range<Int>? = nil, advanced: (Int) -> Void) throws {
+        try run(index, into: lane, part: only.map(Part.frames) ?? .all, advanced: advanced)
+    }
+
+    func run(_ index: Int, into lane: SegmentOutput, part: Part, advanced: (Int) -> Void) throws {
         let segment = plan.segments[index]
+        let only: Range<Int>?, withVideo: Bool, withAudio: Bool
+        switch part {
+        case .all: (only, withVideo, withAudio) = (nil, true, true)
+        case let .frames(range): (only, withVideo, withAudio) = (range, true, false)
+        case .sound: (only, withVideo, withAudio) = (nil, false, true)
+        }
         switch segment.content {
         case let .clip(clip):
+            let script = try withVideo ? captionScript(index, frames: only) : nil
+            let burnIn = script.map { BurnIn(path: $0.path, fontsDirectory: plan.cardStyle.fontsDirectory?.path) }
             let reader = ClipReader(clip: clip, frames: segment.frames, format: plan.format, captionScript: burnIn,
-                                    only: only, withAudio: only == nil, isCancelled: isCancelled)
+                                    only: only, withVideo: withVideo, withAudio: withAudio, isCancelled: isCancelled)
             do {
                 try reader.run(into: lane, advanced: advanced)
             } catch let e as FFmpegError where e.file == clip.path {
@@ -40,15 +60,19 @@ final class SegmentRunner {
         case let .card(card):
             let scene: CardScene
             do {
-                scene = try CardLayout.scene(for: card, frames: segment.frames, format: plan.format)
+                // On the card's own clock: laid out as if it started the output.
+                scene = try CardLayout.scene(for: card, frames: FrameRange(start: 0, count: segment.frames.count),
+                                             format: plan.format)
             } catch {
                 throw RenderError(output: plan.output, message: "card \"\(card.card)\": \(error)", isInputProblem: true)
             }
-            let logo = try card.style.logo.flatMap { file in scene.logoBox == nil ? nil : try self.logo(file) }
-            let reader = CardReader(card: card, scene: scene, frames: segment.frames, format: plan.format,
-                                    captions: burnIn, logo: logo, scratch: scratch, isCancelled: isCancelled)
-            try reader.run(into: lane, only: only ?? 0..<segment.frames.count, advanced: advanced)
-            if only == nil {
+            if withVideo {
+                let logo = try card.style.logo.flatMap { file in scene.logoBox == nil ? nil : try self.logo(file) }
+                let reader = CardReader(card: card, scene: scene, frames: segment.frames, format: plan.format,
+                                        logo: logo, scratch: scratch, isCancelled: isCancelled)
+                try reader.run(into: lane, only: only ?? 0..<segment.frames.count, advanced: advanced)
+            }
+            if withAudio {
                 if let offset = card.musicOffset, let file = card.style.music {
                     try music(file).play(from: offset, count: plan.format.samples(forFrames: segment.frames.count),
                                          fadeIn: plan.format.samples(forFrames: scene.fadeInFrames),
@@ -57,6 +81,17 @@ final class SegmentRunner {
                     try lane.silence(plan.format.samples(forFrames: segment.frames.count))
                 }
             }
+        }
+    }
+
+    /// Segment `index`'s burned-in captions and names as a script file (removed when released), or nil.
+    private func captionScript(_ index: Int, frames: Range<Int>?) throws -> ScratchFile? {
+        guard let text = plan.burnInScript(segment: index, frames: frames) else { return nil }
+        do {
+            return try ScratchFile(in: scratch, name: "\(plan.output)-\(index).ass", contents: Data(text.utf8))
+        } catch {
+            throw RenderError(output: plan.output, message: "\(scratch.path): cannot write the caption script: \(error.localizedDescription)",
+                              isInputProblem: false)
         }
     }
 
@@ -134,22 +169,22 @@ func decodeStream(_ input: InputFile, _ info: StreamInfo, _ body: (Frame) throws
 }
 
 /// Draws a card: a background frame per output frame through
-/// buffer → ass (the card's script) → [overlay logo] → fade in → fade out → [ass captions] → buffersink.
-/// Frames enter with pts = their output frame number, so both scripts are on output time. Fades use the
-/// frames' times, so a still of any single frame matches the render.
+/// buffer → ass (the card's script) → [overlay logo] → fade in → fade out → buffersink.
+/// Frames enter with pts = their frame number within the card, the clock the scene (laid out from frame 0) is
+/// on; they leave with pts = their output frame number. Fades use the frames' times, so a still of any single
+/// frame matches the render.
 final class CardReader {
     let card: CardContent
     let scene: CardScene
     let frames: FrameRange
     let format: OutputFormat
-    let captions: BurnIn?
     let logo: Frame?
     let scratch: URL
     let isCancelled: () -> Bool
 
-    init(card: CardContent, scene: CardScene, frames: FrameRange, format: OutputFormat, captions: BurnIn?,
+    init(card: CardContent, scene: CardScene, frames: FrameRange, format: OutputFormat,
          logo: Frame?, scratch: URL, isCancelled: @escaping () -> Bool) {
-        self.card = card; self.scene = scene; self.frames = frames; self.format = format; self.captions = captions
+        self.card = card; self.scene = scene; self.frames = frames; self.format = format
         self.logo = logo; self.scratch = scratch; self.isCancelled = isCancelled
     }
 
@@ -181,26 +216,25 @@ final class CardReader {
         let color = "0x" + scene.background.hex.dropFirst().prefix(6)
         let clock = format.clock
         if scene.fadeInFrames > 0 {
-            chain.append(try graph.add("fade", [("type", "in"), ("start_time", seconds(clock.microseconds(ofFrame: frames.start))),
+            chain.append(try graph.add("fade", [("type", "in"), ("start_time", seconds(0)),
                                                 ("duration", seconds(clock.microseconds(ofFrame: scene.fadeInFrames))),
                                                 ("color", color)]))
         }
         if scene.fadeOutFrames > 0 {
             // Ends on the background: the last frame is fully faded.
-            let start = clock.microseconds(ofFrame: frames.end - scene.fadeOutFrames)
+            let start = clock.microseconds(ofFrame: frames.count - scene.fadeOutFrames)
             chain.append(try graph.add("fade", [("type", "out"), ("start_time", seconds(start)),
                                                 ("duration", seconds(clock.microseconds(ofFrame: max(1, scene.fadeOutFrames - 1)))),
                                                 ("color", color)]))
         }
         chain.append(try graph.add("format", [("pix_fmts", "yuv420p")]))
-        if let captions { chain.append(try captions.node(in: graph)) }
         let sink = try graph.videoSink()
         chain.append(sink)
         try graph.chain(chain)
         try graph.configure()
 
         if let logo, let logoSource {
-            logo.pts = Int64(frames.start + only.lowerBound)
+            logo.pts = Int64(only.lowerBound)
             try graph.push(logo, into: logoSource)
             try graph.push(nil, into: logoSource)
         }
@@ -208,10 +242,11 @@ final class CardReader {
         let out = Frame()
         for k in only {
             if isCancelled() { throw RenderCancelled() }
-            background.pts = Int64(frames.start + k)
+            background.pts = Int64(k)
             try graph.push(background, into: source)
             switch try graph.pull(from: sink, into: out) {
             case .frame:
+                out.pts = Int64(frames.start + k)
                 try lane.video(out, keyframe: k == only.lowerBound)
                 advanced(1)
             case .needsInput, .endOfStream:

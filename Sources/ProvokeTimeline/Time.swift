@@ -40,6 +40,14 @@ public struct FrameClock: Hashable, Sendable {
         Int64(Int128(k) * 1000 * Int128(rate.denominator) / Int128(rate.numerator))
     }
 
+    /// The first frame whose `milliseconds(ofFrame:)` is at or after `milliseconds`: the first frame an event
+    /// starting then is drawn on.
+    public func firstFrame(atOrAfterMilliseconds milliseconds: Int64) -> Int {
+        // floor(k·1000·d/n) ≥ m  ⇔  k·1000·d/n ≥ m (m is whole)  ⇔  k ≥ m·n/(1000·d)
+        let unit = 1000 * Int128(rate.denominator)
+        return Int(-floorDivide(-Int128(milliseconds) * Int128(rate.numerator), unit))
+    }
+
     /// The output time at which frame `k` starts.
     public func time(ofFrame k: Int) -> OutputTime { OutputTime(microseconds: microseconds(ofFrame: k)) }
 

@@ -338,4 +338,40 @@ final class CaptionPlanTests: XCTestCase {
             }
         }
     }
+
+    // MARK: Drawn on the segment's own clock
+
+    func testEachSegmentsBurnedInCaptionsAreOnItsOwnClockOnExactlyTheOutputsFrames() throws {
+        // Clip y starts at output frame 31 (1.033 s, not a whole millisecond of the frame grid): its cue 1.5–2.2 s
+        // of the recording is at output 1.533–2.233 s, frames 46–66 (ms(46) = 1533, ms(67) = 2233). On y's own
+        // clock that is frames 15–35: [500, 1200) ms, whatever y's position.
+        let p = project(cues: [Cue(start: 1500, end: 2200, text: "Fund time")],
+                        clips: [("x", "b", 0, 31.0 / 30), ("y", "a", 1.0, 3.0)], sequence: ["x", "y"]) {
+            $0.clips[1].speaker = Speaker(name: "Sam Reid")
+            $0.outputs[0].style.speaker.duration = 1000
+        }
+        let plan = try Planner.plan(p).outputs[0]
+        XCTAssertEqual(plan.segments[1].frames.start, 31)
+        let clock = plan.format.clock
+        let cue = plan.captions.cues[0].cue
+        let shown = (0..<plan.frameCount).filter { cue.start <= clock.milliseconds(ofFrame: $0) && clock.milliseconds(ofFrame: $0) < cue.end }
+        XCTAssertEqual(shown, Array(46...66))
+        let drawn = plan.burnedIn(segment: 1)
+        XCTAssertEqual(drawn.cues, [Cue(start: 500, end: 1200, text: "Fund time")])
+        let local = (0..<60).filter { drawn.cues[0].start <= clock.milliseconds(ofFrame: $0) && clock.milliseconds(ofFrame: $0) < drawn.cues[0].end }
+        XCTAssertEqual(local.map { $0 + 31 }, shown, "the same frames on either clock")
+        XCTAssertEqual(drawn.lowerThirds, [LowerThird(name: "Sam Reid", start: 0, end: 1000)])
+        // Restricted to some of the segment's frames: only what touches them; nothing for x, nothing when not burned.
+        XCTAssertEqual(plan.burnedIn(segment: 1, frames: 40..<60).cues, [])
+        XCTAssertEqual(plan.burnedIn(segment: 1, frames: 40..<60).lowerThirds, [])
+        XCTAssertEqual(plan.burnedIn(segment: 1, frames: 20..<21).cues.count, 1)
+        XCTAssertNil(plan.burnInScript(segment: 0))
+        XCTAssertTrue(plan.burnInScript(segment: 1)?.contains("Fund time") == true)
+        var soft = p
+        soft.outputs[0].captions = .soft
+        XCTAssertNil(try Planner.plan(soft).outputs[0].burnInScript(segment: 1))
+        XCTAssertEqual(clock.firstFrame(atOrAfterMilliseconds: 1533), 46)
+        XCTAssertEqual(clock.firstFrame(atOrAfterMilliseconds: 1534), 47)
+        XCTAssertEqual(clock.firstFrame(atOrAfterMilliseconds: 0), 0)
+    }
 }
