@@ -80,6 +80,8 @@ public struct ClipContent: Sendable, Equatable {
     public var sourceIn: SourceTime
     public var sourceOut: SourceTime
     public var ideas: [String]
+    /// Who speaks, for the render record (the lower third itself is planned in `CaptionPlan`).
+    public var speaker: Speaker? = nil
 
     /// The source time shown at output frame `k` of this segment (k = 0 is `sourceIn`), as an exact
     /// fraction of a second: (numerator, denominator) = sourceIn + k / fps.
@@ -151,6 +153,8 @@ public struct OutputPlan: Sendable, Equatable {
     /// "For Integrated Care Boards · Increasing access is harmful to health"
     public var comment: String { "For \(audience.description) · \(projectTitle)" }
     public var ideas: [Idea]
+    /// Every idea of the project, for the render record: the ledger lists the ideas no output carries too.
+    public var projectIdeas: [Idea] = []
     /// Captions and speakers' names in output time, with the mode and style they are shown in.
     public var captions = CaptionPlan()
     /// The output's card style: transitions fade through its background; its fonts folder serves captions too.
@@ -163,6 +167,7 @@ public struct OutputPlan: Sendable, Equatable {
     public static func == (a: OutputPlan, b: OutputPlan) -> Bool {
         a.output == b.output && a.audience == b.audience && a.title == b.title && a.format == b.format
             && a.segments == b.segments && a.project == b.project && a.projectTitle == b.projectTitle && a.ideas == b.ideas
+            && a.projectIdeas == b.projectIdeas
             && a.captions == b.captions && a.cardStyle == b.cardStyle
     }
 }
@@ -231,7 +236,8 @@ public enum Planner {
                 count = frameCount(from: clip.in, to: clip.out, fps: format.fps)
                 if count <= 0 { throw PlanError.emptyClip(clip.id) }
                 content = .clip(ClipContent(clip: clip.id, source: source.id, file: source.file, path: source.url.path,
-                                            sourceIn: clip.in, sourceOut: clip.out, ideas: clip.ideas))
+                                            sourceIn: clip.in, sourceOut: clip.out, ideas: clip.ideas,
+                                            speaker: clip.speaker))
                 for idea in clip.ideas where !ideaIDs.contains(idea) { ideaIDs.append(idea) }
             } else if let card = project.card(item.item) {
                 count = frameCount(microseconds: card.duration, fps: format.fps)
@@ -277,7 +283,7 @@ public enum Planner {
         }
         return OutputPlan(output: output.id, audience: output.audience, title: output.title, format: format,
                           segments: segments, project: project.id, projectTitle: project.title,
-                          ideas: ideaIDs.compactMap { project.idea($0) },
+                          ideas: ideaIDs.compactMap { project.idea($0) }, projectIdeas: project.ideas,
                           captions: CaptionPlanner.plan(project, output, segments: segments, format: format),
                           cardStyle: output.style.card)
     }
