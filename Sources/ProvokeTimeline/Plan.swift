@@ -83,6 +83,12 @@ public struct ClipContent: Sendable, Equatable {
     /// Who speaks, for the render record (the lower third itself is planned in `CaptionPlan`).
     public var speaker: Speaker? = nil
 
+    public init(clip: String, source: String, file: String, path: String, sourceIn: SourceTime, sourceOut: SourceTime,
+                ideas: [String] = [], speaker: Speaker? = nil) {
+        self.clip = clip; self.source = source; self.file = file; self.path = path
+        self.sourceIn = sourceIn; self.sourceOut = sourceOut; self.ideas = ideas; self.speaker = speaker
+    }
+
     /// The source time shown at output frame `k` of this segment (k = 0 is `sourceIn`), as an exact
     /// fraction of a second: (numerator, denominator) = sourceIn + k / fps.
     public func sourceTime(ofFrame k: Int, fps: Int) -> (numerator: Int64, denominator: Int64) {
