@@ -10,6 +10,9 @@ public struct AudienceReach: Equatable, Sendable {
     public var audience: Audience
     public var reached: Int
     public var contacts: Int
+    public init(audience: Audience, reached: Int, contacts: Int) {
+        self.audience = audience; self.reached = reached; self.contacts = contacts
+    }
     /// 0…1; 0 for an audience without contacts.
     public var share: Double { contacts == 0 ? 0 : Double(reached) / Double(contacts) }
 }
