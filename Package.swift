@@ -57,7 +57,10 @@ let package = Package(
                     dependencies: ["ProvokeRender", "ProvokeSamples", "FFmpegKit", "ProvokeManifest", "ProvokeTimeline",
                                    "ProvokeCaptions", "ProvokeCards"]),
         .testTarget(name: "ProvokeLedgerTests", dependencies: ["ProvokeLedger"]),
-        .testTarget(name: "ProvokeReportTests", dependencies: ["ProvokeReport", "ProvokeLedger", "ProvokeTimeline", "ProvokeManifest"]),
+        // Also runs the built executable and headless Chromium (scripts/setup installs it) on a real report.
+        .testTarget(name: "ProvokeReportTests",
+                    dependencies: ["ProvokeReport", "ProvokeLedger", "ProvokeTimeline", "ProvokeManifest", "provoke",
+                                   "ProvokeSamples", "FFmpegKit"]),
         // Runs the built executable: exit codes, messages, files left behind.
         .testTarget(name: "ProvokeCLITests", dependencies: ["provoke", "ProvokeSamples", "FFmpegKit"]),
     ]

@@ -45,6 +45,8 @@ public struct ReportModel: Sendable {
         /// Indexes into `campaign.contacts`: never received any version; received an older one.
         public var neverReceived: [Int]
         public var olderVersion: [Int]
+        /// Contacts for whom a delivery of the newest version is recorded as planned (not yet received).
+        public var planned: Set<Int>
         public var pending: Int { neverReceived.count + olderVersion.count }
     }
 
@@ -86,6 +88,11 @@ public struct ReportModel: Sendable {
 
         var receipts = [Receipt](repeating: .none, count: campaign.contacts.count * groups.count)
         var reachedAnything = Set<Int>()
+        var planned = [Set<Int>](repeating: [], count: groups.count)
+        for delivery in campaign.deliveries where delivery.status == .planned
+            && delivery.video == groups[outputOf[delivery.video]].last! {
+            planned[outputOf[delivery.video]].insert(delivery.contact)
+        }
         for delivery in campaign.deliveries where delivery.status.hasReachedContact {
             let o = outputOf[delivery.video]
             let got: Receipt = delivery.video == groups[o].last! ? .latest : .older
@@ -113,7 +120,7 @@ public struct ReportModel: Sendable {
             return Output(versions: versions, latest: latest, details: details(latest),
                           ideas: campaign.videoIdeas[versions.last!].map { campaign.ideas[$0] },
                           audienceContacts: audience.count, delivered: delivered, neverReceived: never,
-                          olderVersion: older)
+                          olderVersion: older, planned: planned[o])
         }
 
         let videoAudiences = Set(campaign.videos.map(\.audience))

@@ -151,20 +151,21 @@ private struct Page {
         }
 
         out += "<h4>Delivery</h4>\n"
-        out += "<p><span class=\"status\">Delivered: \(output.delivered) of \(output.audienceContacts)</span>"
-            + " \(ReportPage.audienceName(v.audience)) contact\(output.audienceContacts == 1 ? "" : "s") have this version · "
+        out += "<p><span class=\"status\">This version has reached \(output.delivered) of \(output.audienceContacts)"
+            + " contact\(output.audienceContacts == 1 ? "" : "s")</span> · "
             + "<span class=\"\(output.pending > 0 ? "warning" : "")\">\(output.pending) pending</span></p>\n"
-        people("Never received this video", output.neverReceived)
-        people("Received an older version", output.olderVersion)
+        people("Never received this video", output.neverReceived, planned: output.planned)
+        people("Received an older version", output.olderVersion, planned: output.planned)
         out += "</article>\n"
     }
 
-    mutating func people(_ heading: String, _ contacts: [Int]) {
+    mutating func people(_ heading: String, _ contacts: [Int], planned: Set<Int>) {
         guard !contacts.isEmpty else { return }
         out += "<p>\(heading) (\(contacts.count)):</p>\n<ul class=\"people\">"
         for c in contacts.prefix(ReportPage.pendingNamesShown) {
             let contact = campaign.contacts[c]
-            out += "<li>\(e(contact.name))\(contact.organisation.isEmpty ? "" : ", \(e(contact.organisation))")</li>"
+            out += "<li>\(e(contact.name))\(contact.organisation.isEmpty ? "" : ", \(e(contact.organisation))")"
+                + "\(planned.contains(c) ? " <span class=\"muted\">(planned)</span>" : "")</li>"
         }
         out += "</ul>\n"
         if contacts.count > ReportPage.pendingNamesShown {
