@@ -118,11 +118,14 @@ public enum Palette {
         .bar { display: inline-block; width: 9rem; height: .85rem; background: \(barTrack); vertical-align: middle; margin-right: .5rem; border: 1px solid \(barFill); }
         .bar span { display: block; height: 100%; background: \(barFill); }
         .reach { white-space: nowrap; }
-        table.grid { font-size: .8rem; }
-        table.grid th, table.grid td { padding: .15rem .4rem; white-space: nowrap; }
+        table.grid { font-size: .8rem; table-layout: fixed; margin: 0; }
+        table.grid th, table.grid td { padding: .15rem .4rem; overflow-wrap: anywhere; }
+        #grid h3 { margin: 1.4rem 0 .3rem; }
+        table.grid th.org { width: 13rem; }
+        table.grid th.name { width: 13rem; }
         table.grid thead th { position: sticky; top: 0; background: \(paper); }
-        /* Off-screen rows are not laid out until scrolled to: a 10,000-contact grid opens at once. */
-        table.grid tbody { content-visibility: auto; contain-intrinsic-size: auto 5000px; }
+        /* A part off screen is not rendered until scrolled to: a 10,000-contact grid opens at once. */
+        .grid-part { content-visibility: auto; contain-intrinsic-size: auto 4800px; }
         .got-latest { background: \(latestFill); color: \(latestInk); }
         .got-older { background: \(olderFill); color: \(olderInk); }
         .got-none { background: \(noneFill); color: \(muted); }
@@ -141,7 +144,7 @@ public enum Palette {
           thead { display: table-header-group; }
           h2, h3, caption { break-after: avoid; }
           table.grid thead th { position: static; }
-          table.grid tbody { content-visibility: visible; contain-intrinsic-size: none; }
+          .grid-part { content-visibility: visible; contain-intrinsic-size: none; }
           a { color: \(ink); text-decoration: none; }
         }
 
