@@ -139,6 +139,16 @@ final class BrowserTests: XCTestCase {
             try? FileManager.default.removeItem(atPath: docs)
             try FileManager.default.copyItem(at: shot, to: URL(fileURLWithPath: docs))
         }
+        // Printed: the print stylesheet asks for A4, and Chromium's PDF has A4 pages (595 x 842 points).
+        let pdf = folder.url.appendingPathComponent("report.pdf")
+        let printed = try Chromium.run(["--no-pdf-header-footer", "--print-to-pdf=\(pdf.path)", page.absoluteString], in: folder)
+        XCTAssertEqual(printed.status, 0, printed.stderr)
+        let boxes = String(decoding: try Data(contentsOf: pdf), as: UTF8.self).matches(of: /MediaBox *\[0 0 ([0-9.]+) ([0-9.]+)\]/)
+        XCTAssertFalse(boxes.isEmpty, "pages in the PDF")
+        for box in boxes {
+            XCTAssertEqual(Double(box.output.1) ?? 0, 595, accuracy: 1.5)
+            XCTAssertEqual(Double(box.output.2) ?? 0, 842, accuracy: 1.5)
+        }
         print("report of \(posters.count) videos with posters: \(String(format: "%.2f", reportSeconds)) s")
     }
 
