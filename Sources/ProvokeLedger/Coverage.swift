@@ -80,8 +80,13 @@ extension Campaign {
 
 extension Ledger {
     /// Every idea of `project` (all projects when nil) and how far it has reached; see `Campaign.coverage`.
+    /// A project the ledger has no file or idea of is an error (`.badInput`): most likely a typo.
     public func coverage(project: String? = nil) throws -> [IdeaCoverage] {
-        try campaign(projects: project.map { [$0] } ?? []).coverage()
+        let campaign = try self.campaign(projects: project.map { [$0] } ?? [])
+        if let project, campaign.videos.isEmpty, campaign.ideas.isEmpty {
+            throw LedgerError(.badInput, file: path, "no registered videos or ideas of project \"\(project)\"")
+        }
+        return campaign.coverage()
     }
 
     /// What one contact has been sent, by date, with the ideas each file carries. An unknown address is

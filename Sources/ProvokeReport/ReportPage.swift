@@ -275,7 +275,7 @@ private struct Page {
         <p class="legend">Each contact against each video for their audience, sorted by organisation, then name:
         <span class="got-latest">latest: received this version</span>
         <span class="got-older">older: received an older version</span>
-        <span class="got-none">not yet: neither</span></p>
+        <span class="got-none">not yet: neither (planned: a delivery is planned)</span></p>
 
         """
         for grid in model.grids where !grid.contacts.isEmpty && !grid.outputs.isEmpty {
@@ -302,7 +302,9 @@ private struct Page {
                         switch model.receipt(contact: c, output: o) {
                         case .latest: out += "<td class=\"got-latest\">latest</td>"
                         case .older: out += "<td class=\"got-older\">older</td>"
-                        case .none: out += "<td class=\"got-none\">not yet</td>"
+                        case .none:
+                            out += model.outputs[o].planned.contains(c) ? "<td class=\"got-none\">planned</td>"
+                                : "<td class=\"got-none\">not yet</td>"
                         }
                     }
                     out += "</tr>\n"

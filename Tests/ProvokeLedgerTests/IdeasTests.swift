@@ -73,7 +73,9 @@ final class IdeasTests: XCTestCase {
                                            AudienceReach(audience: .government, reached: 1, contacts: 2)],
                        "a planned delivery has not reached anyone")
         XCTAssertEqual(coverage[2].reach, [AudienceReach(audience: .icb, reached: 2, contacts: 3)])
-        XCTAssertEqual(try ledger.coverage(project: "another").count, 0)
+        XCTAssertThrowsError(try ledger.coverage(project: "another")) { error in
+            XCTAssertEqual((error as? LedgerError)?.kind, .badInput, "a project the ledger does not know")
+        }
 
         let csv = Listing.coverage(coverage).csv()
         XCTAssertTrue(csv.hasPrefix("project,idea,text,delivered,outputs,audience,reached,contacts\r\n"

@@ -92,6 +92,11 @@ final class BrowserTests: XCTestCase {
         XCTAssertEqual(Set(images).count, 2, "two videos open on the same statement card")
 
         let page = folder.url.appendingPathComponent("report/index.html")
+        // No network address anywhere the browser would fetch from.
+        let html = try folder.read("report/index.html"), css = try folder.read("report/report.css")
+        for reference in ReportPageTests.attributeValues(html, names: ["href", "src"]) + ReportPageTests.cssURLs(css + html) {
+            XCTAssertTrue(reference.hasPrefix("#") || reference == "report.css" || reference.hasPrefix("posters/"), reference)
+        }
         let dom = try Chromium.dom(page, in: folder)
         XCTAssertTrue(dom.contains("</html>"), "Chromium loaded the page")
         for title in ["Increasing access: for ICBs (recut)", "Increasing access: for government",
@@ -108,6 +113,9 @@ final class BrowserTests: XCTestCase {
                         "<li>Carl College, Royal College of GPs <span class=\"muted\">(planned)</span></li>"] {
             XCTAssertTrue(dom.contains(pending), pending)
         }
+        XCTAssertTrue(dom.contains("<th scope=\"row\">Carl College</th><td class=\"got-none\">planned</td>"), "grid: planned")
+        XCTAssertTrue(dom.contains("<th scope=\"row\">Ann Example</th><td class=\"got-older\">older</td>"), "grid: older")
+        XCTAssertTrue(dom.contains("<th scope=\"row\">Bob Builder</th><td class=\"got-latest\">latest</td>"), "grid: latest")
         XCTAssertFalse(dom.contains("<li>Bob Builder"), "Bob has the latest version")
         for idea in ["More access feeds demand, not health", "Continuity of care &lt;b&gt;saves&lt;/b&gt; lives",
                      "General practice needs one voice"] {
