@@ -88,12 +88,14 @@ private struct Page {
     mutating func summary() {
         let reached = model.audiences.reduce(0) { $0 + $1.reached }
         let notYet = model.ideas.filter { !$0.isDelivered }.count
+        let older = campaign.videos.count - model.outputs.count
+        let olderFiles = older == 0 ? "" : " (and \(older) older version\(older == 1 ? "" : "s"))"
         out += """
         <section aria-labelledby="summary-h"><h2 id="summary-h">At a glance</h2>
         <ul class="figures">
-        <li><strong>\(model.outputs.count)</strong> video\(model.outputs.count == 1 ? "" : "s") (\(campaign.videos.count) file\(campaign.videos.count == 1 ? "" : "s") with older versions)</li>
+        <li><strong>\(model.outputs.count)</strong> video\(model.outputs.count == 1 ? "" : "s")\(olderFiles)</li>
         <li><strong>\(reached) of \(campaign.contacts.count)</strong> contacts reached</li>
-        <li><strong>\(model.ideas.count)</strong> idea\(model.ideas.count == 1 ? "" : "s"), <span class="\(notYet > 0 ? "warning" : "")">\(notYet) not yet in front of anyone</span></li>
+        <li><strong>\(model.ideas.count)</strong> idea\(model.ideas.count == 1 ? "" : "s"), \(notYet == 0 ? "each in front of someone" : "<span class=\"warning\">\(notYet) not yet in front of anyone</span>")</li>
         </ul>
         </section>
 
@@ -254,7 +256,9 @@ private struct Page {
             if coverage.outputs.isEmpty {
                 out += "<span class=\"muted\">no video</span>"
             } else {
-                out += coverage.outputs.map { ref in
+                // In the order the videos are shown (by audience), not the ledger's.
+                let refs = coverage.outputs.sorted { (outputIndex[$0] ?? .max) < (outputIndex[$1] ?? .max) }
+                out += refs.map { ref in
                     guard let i = outputIndex[ref] else { return e(ref) }
                     return "<a href=\"#video-\(i)\">\(e(model.outputs[i].latest.title))</a>"
                 }.joined(separator: "<br>")
