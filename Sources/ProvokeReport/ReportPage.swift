@@ -1,6 +1,7 @@
 import Foundation
 import ProvokeLedger
 import ProvokeManifest
+import ProvokeRender
 import ProvokeTimeline
 
 /// The report as one HTML document. Semantic and readable without CSS or script: landmarks (banner, nav,
@@ -119,7 +120,7 @@ private struct Page {
         out += "<article class=\"video\" id=\"video-\(index)\" aria-labelledby=\"video-\(index)-h\">\n"
         out += "<h3 id=\"video-\(index)-h\">\(e(v.title))</h3>\n"
         if let poster = output.details.poster {
-            out += "<img class=\"poster\" src=\"\(e(poster))\" width=\"480\" height=\"270\" alt=\"\(e(posterAlt(v, record)))\">\n"
+            out += "<img class=\"poster\" src=\"\(e(poster))\" width=\"\(Poster.width)\" height=\"\(Poster.height)\" alt=\"\(e(posterAlt(v, record)))\">\n"
         } else {
             out += "<p class=\"no-poster\">No poster: \(e(output.details.posterProblem ?? "the file could not be read"))</p>\n"
         }
