@@ -3,7 +3,8 @@
 //
 // Data flows one way, and the targets follow it:
 //   ProvokeManifest (JSON -> validated Project) -> ProvokeTimeline (pure plan in output time)
-//   -> ProvokeRender (decode -> filter -> encode -> mux, over FFmpegKit) -> ProvokeLedger (SQLite) -> provoke (CLI)
+//   -> ProvokeRender (decode -> filter -> encode -> mux, over FFmpegKit) -> ProvokeLedger (SQLite)
+//   -> ProvokeReport (the campaign report, HTML) -> provoke (CLI)
 // Only FFmpegKit imports CFFmpeg; only ProvokeLedger imports CSQLite; only ProvokeCards imports CLibass
 // and CFontconfig.
 import PackageDescription
@@ -37,10 +38,13 @@ let package = Package(
                 dependencies: ["FFmpegKit", "ProvokeManifest", "ProvokeTimeline", "ProvokeCaptions", "ProvokeCards"]),
         .target(name: "ProvokeSamples", dependencies: ["FFmpegKit"]),
         .target(name: "ProvokeLedger", dependencies: ["CSQLite", "ProvokeManifest", "ProvokeTimeline"]),
+        // The campaign report: a static HTML site from the ledger, the render records and a poster per video.
+        .target(name: "ProvokeReport", dependencies: ["ProvokeLedger", "ProvokeTimeline", "ProvokeManifest", "ProvokeRender"]),
         .executableTarget(
             name: "provoke",
             dependencies: [
-                "ProvokeManifest", "ProvokeTimeline", "ProvokeCards", "ProvokeRender", "ProvokeLedger", "ProvokeSamples",
+                "ProvokeManifest", "ProvokeTimeline", "ProvokeCards", "ProvokeRender", "ProvokeLedger", "ProvokeReport",
+                "ProvokeSamples",
                 "FFmpegKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -53,6 +57,10 @@ let package = Package(
                     dependencies: ["ProvokeRender", "ProvokeSamples", "FFmpegKit", "ProvokeManifest", "ProvokeTimeline",
                                    "ProvokeCaptions", "ProvokeCards"]),
         .testTarget(name: "ProvokeLedgerTests", dependencies: ["ProvokeLedger"]),
+        // Also runs the built executable and headless Chromium (scripts/setup installs it) on a real report.
+        .testTarget(name: "ProvokeReportTests",
+                    dependencies: ["ProvokeReport", "ProvokeLedger", "ProvokeTimeline", "ProvokeManifest", "provoke",
+                                   "ProvokeSamples", "FFmpegKit"]),
         // Runs the built executable: exit codes, messages, files left behind.
         .testTarget(name: "ProvokeCLITests", dependencies: ["provoke", "ProvokeSamples", "FFmpegKit"]),
     ]

@@ -12,3 +12,5 @@
 //   CSV.swift          RFC 4180 reading and spreadsheet-safe writing
 //   Listing.swift      table / CSV / JSON output
 //   Export.swift       atomic CSV export
+//   Ideas.swift        the ideas each file carries (schema 2) and `Campaign`, the whole ledger in one snapshot
+//   Coverage.swift     which ideas reached whom: per idea (coverage) and per person (history)

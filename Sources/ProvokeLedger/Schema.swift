@@ -60,6 +60,27 @@ enum Schema {
             );
             CREATE INDEX deliveries_by_video ON deliveries (video_id);
             """),
+        // Version 2: which of the project's ideas each file carries, so the ledger can say which ideas have
+        // reached whom. A version-1 ledger keeps every row; its files carry no ideas until registered again.
+        Migration(name: "ideas and the ideas each file carries", sql: """
+            CREATE TABLE ideas (
+                id          INTEGER PRIMARY KEY,
+                project     TEXT NOT NULL,
+                idea        TEXT NOT NULL,  -- the idea's id in the manifest
+                text        TEXT NOT NULL,
+                -- The render time of the record the text came from: an older record registered later does
+                -- not bring back wording the producer has since changed.
+                rendered_at TEXT NOT NULL,
+                UNIQUE (project, idea)
+            );
+
+            CREATE TABLE video_ideas (
+                video_id INTEGER NOT NULL REFERENCES videos (id) ON DELETE CASCADE,
+                idea_id  INTEGER NOT NULL REFERENCES ideas (id) ON DELETE RESTRICT,
+                PRIMARY KEY (video_id, idea_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX video_ideas_by_idea ON video_ideas (idea_id);
+            """),
     ]
 
     static var currentVersion: Int { migrations.count }

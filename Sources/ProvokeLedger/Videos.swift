@@ -23,7 +23,11 @@ extension Ledger {
     public func registerVideos(_ files: [(record: RenderRecord, path: String)]) throws -> [VideoRegistration] {
         for (record, path) in files { try Self.validate(record, path: path) }
         return try write {
-            try files.map { record, path in try insertVideo(record, path: path) }
+            try files.map { record, path in
+                let registration = try insertVideo(record, path: path)
+                try recordIdeas(record, video: registration.video)
+                return registration
+            }
         }
     }
 

@@ -223,6 +223,7 @@ extension RenderRecord {
                   ideas: plan.ideas.map { RenderRecord.Idea(id: $0.id, text: $0.text) },
                   file: file, sha256: sha256, renderedAt: stamp)
         self.cards = cards
+        addReportDetails(from: plan)
     }
 
     func jsonData() throws -> Data {

@@ -82,6 +82,14 @@ public struct ClipContent: Sendable, Equatable {
     public var sourceIn: SourceTime
     public var sourceOut: SourceTime
     public var ideas: [String]
+    /// Who speaks, for the render record (the lower third itself is planned in `CaptionPlan`).
+    public var speaker: Speaker? = nil
+
+    public init(clip: String, source: String, file: String, path: String, sourceIn: SourceTime, sourceOut: SourceTime,
+                ideas: [String] = [], speaker: Speaker? = nil) {
+        self.clip = clip; self.source = source; self.file = file; self.path = path
+        self.sourceIn = sourceIn; self.sourceOut = sourceOut; self.ideas = ideas; self.speaker = speaker
+    }
 
     /// How this clip's output frames map onto its recording (k = 0 is `sourceIn`), for an output on `clock`;
     /// `origin` is the file's start time when a file is open.
@@ -153,6 +161,8 @@ public struct OutputPlan: Sendable, Equatable {
     /// "For Integrated Care Boards · Increasing access is harmful to health"
     public var comment: String { "For \(audience.description) · \(projectTitle)" }
     public var ideas: [Idea]
+    /// Every idea of the project, for the render record: the ledger lists the ideas no output carries too.
+    public var projectIdeas: [Idea] = []
     /// Captions and speakers' names in output time, with the mode and style they are shown in.
     public var captions = CaptionPlan()
     /// The output's card style: transitions fade through its background; its fonts folder serves captions too.
@@ -165,6 +175,7 @@ public struct OutputPlan: Sendable, Equatable {
     public static func == (a: OutputPlan, b: OutputPlan) -> Bool {
         a.output == b.output && a.audience == b.audience && a.title == b.title && a.format == b.format
             && a.segments == b.segments && a.project == b.project && a.projectTitle == b.projectTitle && a.ideas == b.ideas
+            && a.projectIdeas == b.projectIdeas
             && a.captions == b.captions && a.cardStyle == b.cardStyle
     }
 }
@@ -223,7 +234,8 @@ public enum Planner {
                 count = format.clock.frames(in: clip.out.microseconds - clip.in.microseconds)
                 if count <= 0 { throw PlanError.emptyClip(clip.id) }
                 content = .clip(ClipContent(clip: clip.id, source: source.id, file: source.file, path: source.url.path,
-                                            sourceIn: clip.in, sourceOut: clip.out, ideas: clip.ideas))
+                                            sourceIn: clip.in, sourceOut: clip.out, ideas: clip.ideas,
+                                            speaker: clip.speaker))
                 for idea in clip.ideas where !ideaIDs.contains(idea) { ideaIDs.append(idea) }
             } else if let card = project.card(item.item) {
                 count = format.clock.frames(in: card.duration)
@@ -269,7 +281,7 @@ public enum Planner {
         }
         return OutputPlan(output: output.id, audience: output.audience, title: output.title, format: format,
                           segments: segments, project: project.id, projectTitle: project.title,
-                          ideas: ideaIDs.compactMap { project.idea($0) },
+                          ideas: ideaIDs.compactMap { project.idea($0) }, projectIdeas: project.ideas,
                           captions: CaptionPlanner.plan(project, output, segments: segments, format: format),
                           cardStyle: output.style.card)
     }

@@ -20,16 +20,26 @@ public struct RenderRecord: Codable, Equatable, Sendable {
         public var outputStartFrame: Int
         public var outputEndFrame: Int
         public var ideas: [String]
+        /// Who speaks in the clip, as the manifest names them (nil when it names no one, and in records from
+        /// before the report needed it).
+        public var speaker: Speaker?
 
         public init(clip: String, source: String, file: String, sourceIn: Double, sourceOut: Double,
                     outputStart: Double, outputEnd: Double, outputStartFrame: Int, outputEndFrame: Int,
-                    ideas: [String]) {
+                    ideas: [String], speaker: Speaker? = nil) {
             self.clip = clip; self.source = source; self.file = file
             self.sourceIn = sourceIn; self.sourceOut = sourceOut
             self.outputStart = outputStart; self.outputEnd = outputEnd
             self.outputStartFrame = outputStartFrame; self.outputEndFrame = outputEndFrame
-            self.ideas = ideas
+            self.ideas = ideas; self.speaker = speaker
         }
+    }
+
+    /// A clip's speaker: `clips[].speaker` of the manifest.
+    public struct Speaker: Codable, Equatable, Sendable {
+        public var name: String
+        public var role: String?
+        public init(name: String, role: String? = nil) { self.name = name; self.role = role }
     }
 
     /// What the output carries as captions. Absent in records written before captions existed.
@@ -65,10 +75,13 @@ public struct RenderRecord: Codable, Equatable, Sendable {
         public var outputEnd: Double
         public var outputStartFrame: Int
         public var outputEndFrame: Int
+        /// The words the card showed this output's audience, in reading order (text, attribution, points,
+        /// value, label, url, event, date, whichever it has); nil in records from before the report.
+        public var words: [String]?
         public init(card: String, template: CardTemplate, outputStart: Double, outputEnd: Double,
-                    outputStartFrame: Int, outputEndFrame: Int) {
+                    outputStartFrame: Int, outputEndFrame: Int, words: [String]? = nil) {
             self.card = card; self.template = template; self.outputStart = outputStart; self.outputEnd = outputEnd
-            self.outputStartFrame = outputStartFrame; self.outputEndFrame = outputEndFrame
+            self.outputStartFrame = outputStartFrame; self.outputEndFrame = outputEndFrame; self.words = words
         }
     }
 
@@ -94,7 +107,11 @@ public struct RenderRecord: Codable, Equatable, Sendable {
     public var audioSamples: Int
     public var sampleRate: Int
     public var clips: [Clip]
+    /// The ideas this output carries (those of its clips), in the order they first appear.
     public var ideas: [Idea]
+    /// Every idea of the project, carried or not, so the ledger knows the ideas no file carries yet
+    /// (nil in records from before the ledger kept ideas: then only `ideas` is known).
+    public var projectIdeas: [Idea]?
     /// The MP4's file name (beside this record) and the SHA-256 of its bytes, lowercase hex.
     public var file: String
     public var sha256: String

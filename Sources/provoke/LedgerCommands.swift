@@ -79,7 +79,7 @@ struct DeliveryFilterOptions: ParsableArguments {
 
 /// Prints a `LedgerError` (or a failure to hash a file) as `provoke: file: message` lines on stderr and exits
 /// with its code.
-private func reportingErrors(_ body: () throws -> Void) throws {
+func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as LedgerError {
@@ -95,7 +95,7 @@ private func printError(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
 
-private func printOut(_ text: String) {
+func printOut(_ text: String) {
     FileHandle.standardOutput.write(Data(text.utf8))
 }
 

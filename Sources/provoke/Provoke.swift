@@ -12,7 +12,7 @@ struct Provoke: ParsableCommand {
         or writing, 130 after Ctrl-C.
         """,
         subcommands: [Validate.self, Plan.self, Render.self, Still.self, StoryboardCommand.self, Samples.self]
-            + ledgerCommands)
+            + ledgerCommands + reportCommands)
 
     /// Parses and runs the command; maps argument errors to exit code 2 (swift-argument-parser uses 64).
     static func main() {

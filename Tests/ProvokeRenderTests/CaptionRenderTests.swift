@@ -107,6 +107,8 @@ final class CaptionRenderTests: XCTestCase {
         let record = try JSONDecoder().decode(RenderRecord.self, from: Data(contentsOf: burned.record))
         XCTAssertEqual(record.captions, RenderRecord.Captions(mode: .burned, cues: 2, speakers: 1, burned: true,
                                                               track: false, language: nil, srt: nil, vtt: nil))
+        // The report shows who speaks in each clip, from the record.
+        XCTAssertEqual(record.clips[0].speaker, RenderRecord.Speaker(name: "Dr A. Example", role: "GP partner"))
         XCTAssertEqual(dir.files(in: "none"), ["out.json", "out.mp4"])
         XCTAssertEqual(try JSONDecoder().decode(RenderRecord.self, from: Data(contentsOf: reference.record)).captions?.burned,
                        false)

@@ -118,6 +118,8 @@ extension RenderTests {
         XCTAssertEqual(record.clips.map(\.outputStart), [0.0, 0.5])
         XCTAssertEqual(record.clips.map(\.outputEndFrame), [15, 45])
         XCTAssertEqual(record.ideas.map(\.id), ["demand"])
+        XCTAssertEqual(record.projectIdeas, [RenderRecord.Idea(id: "demand", text: "More access feeds demand, not health")])
+        XCTAssertEqual(record.cards, [], "no cards in this output")
         // The index is at the front (fast start): moov before mdat.
         let head = try Data(contentsOf: out.mp4).prefix(64 * 1024)
         let moov = try XCTUnwrap(head.range(of: Data("moov".utf8))), mdat = try XCTUnwrap(head.range(of: Data("mdat".utf8)))
