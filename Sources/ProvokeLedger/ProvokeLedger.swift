@@ -11,4 +11,4 @@
 //   Deliveries.swift   deliver (idempotent, audience-checked), deliveries, pending
 //   CSV.swift          RFC 4180 reading and spreadsheet-safe writing
 //   Listing.swift      table / CSV / JSON output
-//   Export.swift       atomic CSV export
+//   Export.swift       CSV export (written through ProvokeSystem's FileOutput)

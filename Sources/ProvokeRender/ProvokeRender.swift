@@ -1,13 +1,15 @@
 // ProvokeRender: executes a RenderPlan, one output at a time: for each segment, decode the source
 // range (seeking to the keyframe before the in-point), pick the frame shown at each output frame
 // time, normalise it (rotate, scale, letterbox, yuv420p) and burn in captions (libass) in a filter graph,
-// encode (libx264, AAC, mov_text captions) and mux into one MP4 that appears by atomic rename, with its
-// .srt/.vtt caption sidecars and JSON record beside it.
+// encode (libx264, AAC, mov_text captions) and mux into one MP4 that appears together with its .srt/.vtt
+// caption sidecars and JSON record (all staged under temporary names and renamed at once: ProvokeSystem's
+// StagedFiles), or not at all.
 // It never decides what goes where: that is the plan's job (ProvokeTimeline).
 import FFmpegKit
 import Foundation
 import ProvokeCaptions
 import ProvokeManifest
+import ProvokeSystem
 import ProvokeTimeline
 
 /// Why an output could not be rendered. `isInputProblem` separates bad media (exit 1) from failures
@@ -57,9 +59,32 @@ public struct Renderer {
         self.isCancelled = isCancelled
     }
 
-    /// Renders one output into `directory` as `<output>.mp4` and `<output>.json`.
+    /// Renders one output into `directory` as `<output>.mp4` and `<output>.json` (and `.srt`, `.vtt` with
+    /// soft captions). They appear together, or none of them does and whatever was there before stays; the
+    /// record is renamed into place last, so a record always names an MP4 that is there. Temporary files that
+    /// killed renders left in `directory` are removed first.
     public func render(_ plan: OutputPlan, into directory: URL) throws -> RenderedOutput {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw RenderError(output: plan.output, message: "\(directory.path): cannot create the folder: "
+                              + "\(error.localizedDescription)", isInputProblem: false)
+        }
+        TemporaryFiles.removeAbandoned(in: directory.path)
+        let files = StagedFiles()
+        defer { files.discard() }
+        do {
+            return try render(plan, into: directory, staging: files)
+        } catch let e as FileError {
+            throw RenderError(output: plan.output, message: e.description, isInputProblem: e.isInputProblem)
+        } catch let e as FFmpegError {
+            throw RenderError(output: plan.output, message: e.description, isInputProblem: false)
+        } catch let e where !(e is RenderError || e is RenderCancelled) {
+            throw RenderError(output: plan.output, message: String(describing: e), isInputProblem: false)
+        }
+    }
+
+    private func render(_ plan: OutputPlan, into directory: URL, staging files: StagedFiles) throws -> RenderedOutput {
         let mp4 = directory.appendingPathComponent("\(plan.output).mp4")
         let recordURL = directory.appendingPathComponent("\(plan.output).json")
         let srtURL = directory.appendingPathComponent("\(plan.output).srt")
@@ -74,7 +99,8 @@ public struct Renderer {
         let file = try OutputFile(path: mp4.path, format: "mp4", tags: plan.tags,
                                   // faststart: the index goes before the media, so browsers and phones
                                   // play while downloading; use_metadata_tags keeps custom keys (audience).
-                                  muxerOptions: [("movflags", "+faststart+use_metadata_tags")])
+                                  muxerOptions: [("movflags", "+faststart+use_metadata_tags")],
+                                  stagedWith: files)
         var video = VideoEncoderSettings(width: format.width, height: format.height, frameRate: format.fps)
         video.preset = preset
         video.crf = crf
@@ -117,20 +143,16 @@ public struct Renderer {
         } catch let e as FFmpegError {
             throw RenderError(output: plan.output, message: "\(mp4.path): \(e.reason) (\(e.call))", isInputProblem: false)
         }
-        // Encodes what is queued, writes the trailer and renames the file into place.
+        // Encodes what is queued and writes the trailer, still under the temporary name.
         try sink.finish(totalSamples: plan.audioSampleCount)
 
-        // Sidecars with the same cues as the track (overlaps kept: both formats allow them). Sidecars left
-        // from an earlier render with soft captions go, so the folder matches the record.
+        // Sidecars with the same cues as the track (overlaps kept: both formats allow them).
         if captions.hasSoftCaptions {
-            try writeAtomically(Data(CaptionFormat.srt.write(captions.outputCues).utf8), to: srtURL)
-            try writeAtomically(Data(CaptionFormat.vtt.write(captions.outputCues).utf8), to: vttURL)
-        } else {
-            unlink(srtURL.path)
-            unlink(vttURL.path)
+            try files.write(Data(CaptionFormat.srt.write(captions.outputCues).utf8), to: srtURL.path)
+            try files.write(Data(CaptionFormat.vtt.write(captions.outputCues).utf8), to: vttURL.path)
         }
 
-        let sha = try sha256Hex(ofFileAt: mp4.path)
+        let sha = try sha256Hex(ofFileAt: file.temporaryPath)
         var record = RenderRecord(plan: plan, file: mp4.lastPathComponent, sha256: sha, renderedAt: Date())
         record.captions = RenderRecord.Captions(
             mode: captions.mode, cues: captions.cues.count, speakers: captions.lowerThirds.count,
@@ -138,7 +160,13 @@ public struct Renderer {
             language: captions.hasSoftCaptions ? "eng" : nil,
             srt: captions.hasSoftCaptions ? srtURL.lastPathComponent : nil,
             vtt: captions.hasSoftCaptions ? vttURL.lastPathComponent : nil)
-        try writeAtomically(try record.jsonData(), to: recordURL)
+        try files.write(try record.jsonData(), to: recordURL.path)
+        try files.commit()
+        // Sidecars left from an earlier render with soft captions go, so the folder matches the record.
+        if !captions.hasSoftCaptions {
+            unlink(srtURL.path)
+            unlink(vttURL.path)
+        }
         return RenderedOutput(mp4: mp4, record: recordURL, srt: captions.hasSoftCaptions ? srtURL : nil,
                               vtt: captions.hasSoftCaptions ? vttURL : nil, plan: plan, sha256: sha, renderRecord: record)
     }
@@ -155,7 +183,7 @@ extension Renderer {
         do {
             return try ScratchFile(in: folder, name: "\(plan.output).ass", contents: Data(document.text.utf8))
         } catch {
-            throw RenderError(output: plan.output, message: "\(folder.path): cannot write the caption script: \(error.localizedDescription)",
+            throw RenderError(output: plan.output, message: "\(folder.path): cannot write the caption script: \(error.message)",
                               isInputProblem: false)
         }
     }
@@ -204,17 +232,6 @@ final class FrameGrab: TimelineOutput {
         if frame.pts == Int64(self.frame) { picture = try frame.clone() }
     }
     func appendAudio(_ chunk: Frame) throws {}
-}
-
-/// Writes `data` under a temporary name in the same folder, then renames it into place.
-func writeAtomically(_ data: Data, to url: URL) throws {
-    let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())")
-    try data.write(to: tmp)
-    if rename(tmp.path, url.path) != 0 {
-        let reason = String(cString: strerror(errno))
-        unlink(tmp.path)
-        throw RenderError(output: url.lastPathComponent, message: "\(url.path): cannot rename into place: \(reason)", isInputProblem: false)
-    }
 }
 
 extension RenderRecord {

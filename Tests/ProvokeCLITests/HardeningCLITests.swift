@@ -1,0 +1,184 @@
+import Foundation
+import ProvokeSystem
+import XCTest
+
+/// Issue 16: hang-ups, hostile destinations and inputs, and a video that lands with its record or not at all.
+/// Real files, real devices (as root), real mounts; the built executable.
+extension CLITests {
+    /// Runs provoke like `provoke(_:)`, and can send `signal` once `marker` appears on standard error, start it with
+    /// SIGHUP ignored (as `nohup` does, through sh's `trap '' HUP`), and kill it after `timeout` seconds, so a
+    /// command that hangs fails the test instead of stalling the suite.
+    func provokeRun(_ args: [String], signal: Int32? = nil, after marker: String = "", ignoringHangUp: Bool = false,
+                    timeout: Double = 120) throws -> (run: Run, timedOut: Bool) {
+        let p = Process()
+        if ignoringHangUp {
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = ["-c", #"trap '' HUP; exec "$0" "$@""#, CLITests.executable.path] + args
+        } else {
+            p.executableURL = CLITests.executable
+            p.arguments = args
+        }
+        p.currentDirectoryURL = dir
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        nonisolated(unsafe) var timedOut = false
+        let watchdog = DispatchWorkItem { [pid = p.processIdentifier] in timedOut = true; kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        var errData = Data()
+        if let signal {
+            while !String(decoding: errData, as: UTF8.self).contains(marker) {
+                let chunk = err.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                errData += chunk
+            }
+            kill(p.processIdentifier, signal)
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        errData += err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        watchdog.cancel()
+        return (Run(status: p.terminationStatus, out: String(decoding: outData, as: UTF8.self),
+                    err: String(decoding: errData, as: UTF8.self)), timedOut)
+    }
+
+    /// A 30 s source cut three times, with a caption file, so an output has burned-in captions (a temporary
+    /// .ass script beside it) and sidecars, and takes long enough to interrupt.
+    func longCaptionedProject(seconds: Int = 30) throws {
+        try source("a.mp4", frames: seconds * 30)
+        try write("1\n00:00:01,000 --> 00:00:04,000\nSomething said\n", "a.srt")
+        try write("""
+        {"provoke": 1, "project": {"id": "long", "title": "Long"},
+         "sources": [{"id": "a", "file": "a.mp4", "captions": "a.srt"}], "ideas": [],
+         "clips": [{"id": "all", "source": "a", "in": 0, "out": \(seconds)}],
+         "outputs": [{"id": "o1", "audience": "icb", "title": "Long", "sequence": ["all", "all", "all"]}]}
+        """, "manifest.json")
+    }
+
+    // MARK: 2. Destinations that are not regular files
+
+    /// As root: a character device made with mknod in the test's folder (/dev/full's numbers, so writing fails
+    /// with ENOSPC), for every command that writes a file; it must still be a device afterwards. Not root: a
+    /// named pipe, which must be written into (a reader gets the bytes) and stay a pipe.
+    func testADeviceOrPipeAtTheDestinationIsNeverReplaced() throws {
+        try source("a.mp4")
+        try logo()
+        try write(CLITests.cards(government: false), "manifest.json")
+        let commands: [(String, [String])] = [
+            ("still", ["still", "manifest.json", "--output", "for-icbs", "--at", "1", "-o"]),
+            ("storyboard", ["storyboard", "manifest.json", "--output", "for-icbs", "-o"]),
+            ("export", ["export", "deliveries", "--ledger", "ledger.sqlite"]),
+        ]
+        let target = dir.appendingPathComponent("target").path
+        for (name, args) in commands {
+            if getuid() == 0 {
+                XCTAssertEqual(mknod(target, S_IFCHR | 0o666, dev_t(1 << 8 | 7)), 0, String(cString: strerror(errno)))
+                let r = try provoke(args + [target])
+                XCTAssertEqual(r.status, 3, "\(name): \(r.err)")
+                XCTAssertTrue(r.err.contains("\(target): no space left on device"), "\(name): \(r.err)")
+                XCTAssertEqual(FileKind(linkAt: target), .characterDevice, "\(name) replaced the device")
+            } else {
+                XCTAssertEqual(mkfifo(target, 0o600), 0)
+                nonisolated(unsafe) var received = Data()
+                let reader = Thread { received = FileHandle(forReadingAtPath: target)?.readDataToEndOfFile() ?? Data() }
+                reader.start()
+                let r = try provoke(args + [target])
+                XCTAssertEqual(r.status, 0, "\(name): \(r.err)")
+                while reader.isExecuting { usleep(10_000) }
+                XCTAssertFalse(received.isEmpty, "\(name) wrote into the pipe")
+                XCTAssertEqual(FileKind(linkAt: target), .namedPipe, "\(name) replaced the pipe")
+            }
+            unlink(target)
+            XCTAssertFalse(files("").contains { $0.contains(".partial-") }, "\(name): \(files(""))")
+        }
+    }
+
+    func testWritingToASymbolicLinkWritesThroughIt() throws {
+        try source("a.mp4")
+        try logo()
+        try write(CLITests.cards(government: false), "manifest.json")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("pictures"), withIntermediateDirectories: true)
+        try write("old", "pictures/frame.png")
+        XCTAssertEqual(symlink(dir.appendingPathComponent("pictures/frame.png").path, dir.appendingPathComponent("link.png").path), 0)
+        let r = try provoke(["still", "manifest.json", "--output", "for-icbs", "--at", "1", "-o", "link.png"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(FileKind(linkAt: dir.appendingPathComponent("link.png").path), .symbolicLink, "the link stays")
+        let png = try Data(contentsOf: dir.appendingPathComponent("pictures/frame.png"))
+        XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47], "the file it points to is the new PNG")
+        XCTAssertEqual(files("pictures"), ["frame.png"])
+    }
+
+    func testStillsUsageNamesTheOptionTheReadmeDocuments() throws {
+        let r = try provoke(["still", "--help"])
+        XCTAssertTrue(r.out.contains("[-o <file.png>]"), r.out)
+        XCTAssertFalse(r.out.contains("--png"), r.out)
+    }
+
+    // MARK: 3. A video and its record land together
+
+    /// The output folder is a tmpfs with room for the MP4, its sidecars and the caption script (measured by a
+    /// first render) but not for the record. If mounting is not allowed, a folder standing where the record goes
+    /// makes the same late failure.
+    func testAFullDiskAfterTheVideoLeavesNoneOfItsFiles() throws {
+        try longCaptionedProject(seconds: 2)
+        let reference = try provoke(["render", "manifest.json", "--no-ledger", "--out", "reference"])
+        XCTAssertEqual(reference.status, 0, reference.err)
+        func pages(_ name: String) throws -> Int {
+            let size = try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("reference/\(name)").path)[.size] as? Int)
+            return (size + 4095) / 4096
+        }
+        // The caption script (under 4 KiB) is on disk until the render ends.
+        let room = (try pages("o1.mp4") + pages("o1.srt") + pages("o1.vtt") + 1) * 4096
+        let out = dir.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let mount = Process()
+        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+        mount.arguments = ["-t", "tmpfs", "-o", "size=\(room)", "tmpfs", out.path]
+        mount.standardError = FileHandle.nullDevice
+        try? mount.run()
+        mount.waitUntilExit()
+        let mounted = mount.terminationStatus == 0
+        defer {
+            if mounted {
+                let umount = Process()
+                umount.executableURL = URL(fileURLWithPath: "/bin/umount")
+                umount.arguments = [out.path]
+                try? umount.run()
+                umount.waitUntilExit()
+            }
+        }
+        if !mounted {
+            print("mount -t tmpfs is not allowed here: a folder at out/o1.json stands in for the full disk")
+            try FileManager.default.createDirectory(at: out.appendingPathComponent("o1.json"), withIntermediateDirectories: true)
+        }
+        let r = try provoke(["render", "manifest.json", "--no-ledger", "--out", "out"])
+        XCTAssertEqual(r.status, mounted ? 3 : 1, r.err)
+        if mounted {
+            XCTAssertTrue(r.err.contains("\(out.path)/o1.json: no space left on device"), r.err)
+            XCTAssertEqual(files("out"), [], "no MP4, sidecar, record or temporary file")
+        } else {
+            XCTAssertTrue(r.err.contains("\(out.path)/o1.json: is a folder"), r.err)
+            XCTAssertEqual(files("out"), ["o1.json"])
+        }
+        XCTAssertFalse(r.err.contains("NSCocoaErrorDomain") || r.out.contains("NSCocoaErrorDomain"), r.err)
+    }
+
+    func testTemporaryFilesOfAKilledRenderAreRemovedByTheNext() throws {
+        try source("a.mp4"); try source("b.mp4")
+        try write(CLITests.twoOutputs, "manifest.json")
+        let out = dir.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/true")
+        try child.run()
+        child.waitUntilExit()
+        let gone = child.processIdentifier
+        for name in [".good.mp4.partial-\(gone)", ".good.ass.partial-\(gone)-77", "notes.txt"] {
+            try Data("x".utf8).write(to: out.appendingPathComponent(name))
+        }
+        let r = try provoke(["render", "manifest.json", "--output", "good", "--no-ledger"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(files("out"), ["good.json", "good.mp4", "notes.txt"])
+    }
+}
