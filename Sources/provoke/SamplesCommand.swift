@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ProvokeSamples
+import ProvokeSystem
 
 struct Samples: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,6 +28,7 @@ struct Samples: ParsableCommand {
     var font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
     func run() throws {
+        Interruption.install(.exitAtOnce)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let sessions: [(String, String, String, String?)] = [
             ("session-may1.mp4", "A", "Dr Asha Patel · GP partner, Leeds", speechA),

@@ -56,6 +56,28 @@ extension CLITests {
         """, "manifest.json")
     }
 
+    // MARK: 1. Hang-ups
+
+    func testHangUpAndTerminateStopARenderAndLeaveNothing() throws {
+        try longCaptionedProject()
+        for signal in [SIGHUP, SIGTERM] {
+            let (r, timedOut) = try provokeRun(["render", "manifest.json", "--no-ledger"], signal: signal, after: "o1: 10%")
+            XCTAssertFalse(timedOut)
+            XCTAssertEqual(r.status, 130, "signal \(signal): \(r.err)")
+            XCTAssertTrue(r.err.contains("interrupted; o1 was not written"), r.err)
+            XCTAssertEqual(files("out"), [], "signal \(signal): no .o1.mp4.partial-PID, no .o1.ass.partial-PID")
+        }
+    }
+
+    func testAHangUpIgnoredAtStartStaysIgnored() throws {
+        try longCaptionedProject(seconds: 10)
+        let (r, timedOut) = try provokeRun(["render", "manifest.json", "--no-ledger"], signal: SIGHUP, after: "o1: 10%",
+                                           ignoringHangUp: true)
+        XCTAssertFalse(timedOut)
+        XCTAssertEqual(r.status, 0, "nohup's SIGHUP is ignored: \(r.err)")
+        XCTAssertEqual(files("out"), ["o1.json", "o1.mp4", "o1.srt", "o1.vtt"])
+    }
+
     // MARK: 2. Destinations that are not regular files
 
     /// As root: a character device made with mknod in the test's folder (/dev/full's numbers, so writing fails
@@ -180,5 +202,30 @@ extension CLITests {
         let r = try provoke(["render", "manifest.json", "--output", "good", "--no-ledger"])
         XCTAssertEqual(r.status, 0, r.err)
         XCTAssertEqual(files("out"), ["good.json", "good.mp4", "notes.txt"])
+    }
+
+    // MARK: 5. A bad ledger is found before rendering
+
+    func testADamagedLedgerStopsTheRenderBeforeItStarts() throws {
+        try source("a.mp4"); try source("b.mp4")
+        try write(CLITests.twoOutputs, "manifest.json")
+        try write("name,email,organisation,role,audience\n" + (1...200).map {
+            "Person \($0),p\($0)@icb.example.org,North ICB,Director,icb\n" }.joined(), "contacts.csv")
+        XCTAssertEqual(try provoke(["contacts", "import", "contacts.csv", "--ledger", "damaged.sqlite"]).status, 0)
+        // Checkpoint the WAL into the file, then overwrite everything after the first page (the header stays, so
+        // SQLite opens it and only finds the damage when it reads the tables).
+        XCTAssertEqual(try provoke(["contacts", "list", "--ledger", "damaged.sqlite"]).status, 0)
+        let path = dir.appendingPathComponent("damaged.sqlite")
+        var bytes = try Data(contentsOf: path)
+        XCTAssertGreaterThan(bytes.count, 8192)
+        for i in 4096..<bytes.count { bytes[i] = UInt8(truncatingIfNeeded: i * 7919) }
+        try bytes.write(to: path)
+        for suffix in ["-wal", "-shm"] { unlink(path.path + suffix) }
+
+        let r = try provoke(["render", "manifest.json", "--output", "good", "--ledger", "damaged.sqlite"])
+        XCTAssertEqual(r.status, 3, r.err)
+        XCTAssertTrue(r.err.contains("provoke: damaged.sqlite: the ledger file is damaged"), r.err)
+        XCTAssertFalse((r.out + r.err).contains("ExitCode"), r.out + r.err)
+        XCTAssertEqual(files("out"), [], "nothing rendered")
     }
 }
