@@ -204,6 +204,41 @@ extension CLITests {
         XCTAssertEqual(files("out"), ["good.json", "good.mp4", "notes.txt"])
     }
 
+    // MARK: 4. Inputs that are not regular files
+
+    func testANamedPipeAsACaptionFileOrSourceIsRefusedNotWaitedFor() throws {
+        try source("a.mp4")
+        XCTAssertEqual(mkfifo(dir.appendingPathComponent("a.srt").path, 0o600), 0)
+        try write("""
+        {"provoke": 1, "project": {"id": "p", "title": "P"},
+         "sources": [{"id": "a", "file": "a.mp4", "captions": "a.srt"}, {"id": "b", "file": "b.mp4"}],
+         "clips": [{"id": "one", "source": "a", "in": 0, "out": 2}, {"id": "two", "source": "b", "in": 0, "out": 2}],
+         "outputs": [{"id": "o", "audience": "icb", "title": "O", "sequence": ["one", "two"]}]}
+        """, "manifest.json")
+        XCTAssertEqual(mkfifo(dir.appendingPathComponent("b.mp4").path, 0o600), 0)
+        for command in ["validate", "plan"] {
+            let (r, timedOut) = try provokeRun([command, "manifest.json"], timeout: 30)
+            XCTAssertFalse(timedOut, "\(command) waited for the pipe")
+            XCTAssertEqual(r.status, 1, r.err)
+            XCTAssertTrue(r.err.contains("sources[0].captions: expected a caption file (.srt or .vtt), found a named pipe: "), r.err)
+            XCTAssertTrue(r.err.contains("sources[1].file: expected a media file, found a named pipe: "), r.err)
+            XCTAssertFalse(r.err.contains("permission"), r.err)
+        }
+    }
+
+    func testANamedPipeAsAContactsFileOrLedgerIsRefused() throws {
+        XCTAssertEqual(mkfifo(dir.appendingPathComponent("contacts.csv").path, 0o600), 0)
+        let (r, timedOut) = try provokeRun(["contacts", "import", "contacts.csv", "--ledger", "l.sqlite"], timeout: 30)
+        XCTAssertFalse(timedOut)
+        XCTAssertEqual(r.status, 1, r.err)
+        XCTAssertTrue(r.err.contains("provoke: contacts.csv: is a named pipe, not a regular file"), r.err)
+        XCTAssertEqual(mkfifo(dir.appendingPathComponent("fifo.sqlite").path, 0o600), 0)
+        let (l, ledgerTimedOut) = try provokeRun(["contacts", "list", "--ledger", "fifo.sqlite"], timeout: 30)
+        XCTAssertFalse(ledgerTimedOut)
+        XCTAssertEqual(l.status, 1, l.err)
+        XCTAssertTrue(l.err.contains("provoke: fifo.sqlite: is a named pipe"), l.err)
+    }
+
     // MARK: 5. A bad ledger is found before rendering
 
     func testADamagedLedgerStopsTheRenderBeforeItStarts() throws {
