@@ -263,4 +263,35 @@ extension CLITests {
         XCTAssertFalse((r.out + r.err).contains("ExitCode"), r.out + r.err)
         XCTAssertEqual(files("out"), [], "nothing rendered")
     }
+
+    // MARK: 7. Control characters from caption files
+
+    func testControlCharactersInCaptionFilesDoNotReachTheTerminal() throws {
+        try source("a.mp4")
+        try write("1\n00:00:01,000 --> 00:00:02,000\nhi \u{1b}]0;PWNED\u{7}\n\n2\n00:00:03,000 -> 4\u{1b}[2J\u{0}\n", "a.srt")
+        try write(#"""
+        {"provoke": 1, "project": {"id": "p", "title": "P"},
+         "sources": [{"id": "a", "file": "a.mp4", "captions": "a.srt"}],
+         "clips": [{"id": "one", "source": "a", "in": 0, "out": 2}],
+         "outputs": [{"id": "o", "audience": "icb", "title": "O", "sequence": ["one"], "captions": "soft"}]}
+        """#, "manifest.json")
+        let v = try provoke(["validate", "manifest.json"])
+        XCTAssertEqual(v.status, 1)
+        XCTAssertTrue(v.err.contains(#"found "00:00:03,000 -> 4\u{1b}[2J\u{0}""#), v.err)
+        for control in ["\u{1b}", "\u{7}", "\u{0}"] { XCTAssertFalse(v.err.contains(control), v.err) }
+
+        try write("1\n00:00:01,000 --> 00:00:02,000\nhi \u{1b}]0;PWNED\u{7} there\u{0}\n", "a.srt")
+        let p = try provoke(["plan", "manifest.json"])
+        XCTAssertEqual(p.status, 0, p.err)
+        XCTAssertTrue(p.out.contains(#"hi \u{1b}]0;PWNED\u{7} there\u{0}"#), p.out)
+        for control in ["\u{1b}", "\u{7}", "\u{0}"] { XCTAssertFalse((p.out + p.err).contains(control), p.out) }
+
+        // The sidecars drop them, as they drop NUL.
+        let r = try provoke(["render", "manifest.json", "--no-ledger"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let srt = try String(contentsOf: dir.appendingPathComponent("out/o.srt"), encoding: .utf8)
+        let vtt = try String(contentsOf: dir.appendingPathComponent("out/o.vtt"), encoding: .utf8)
+        XCTAssertTrue(srt.contains("hi ]0;PWNED there\n"), srt)
+        XCTAssertTrue(vtt.contains("hi ]0;PWNED there\n"), vtt)
+    }
 }
