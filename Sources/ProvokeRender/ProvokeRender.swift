@@ -252,7 +252,10 @@ extension RenderRecord {
                                      outputEnd: seconds(segment.frames.end), outputStartFrame: segment.frames.start,
                                      outputEndFrame: segment.frames.end)
         }
-        let stamp = ISO8601DateFormatter().string(from: renderedAt)
+        // Milliseconds: two versions rendered within one second must still order by render time in the ledger.
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let stamp = formatter.string(from: renderedAt)
         self.init(project: plan.project, projectTitle: plan.projectTitle, output: plan.output, audience: plan.audience,
                   title: plan.title, duration: seconds(plan.frameCount), frames: plan.frameCount, fps: fps,
                   width: plan.format.width, height: plan.format.height, audioSamples: plan.audioSampleCount,

@@ -294,4 +294,15 @@ extension CLITests {
         XCTAssertTrue(srt.contains("hi ]0;PWNED there\n"), srt)
         XCTAssertTrue(vtt.contains("hi ]0;PWNED there\n"), vtt)
     }
+
+    // MARK: 8. Render times to the millisecond
+
+    func testTheRenderRecordKeepsMilliseconds() throws {
+        try source("a.mp4"); try source("b.mp4")
+        try write(CLITests.twoOutputs, "manifest.json")
+        XCTAssertEqual(try provoke(["render", "manifest.json", "--output", "good", "--no-ledger"]).status, 0)
+        let record = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("out/good.json"))) as? [String: Any]
+        let stamp = try XCTUnwrap(record?["renderedAt"] as? String)
+        XCTAssertNotNil(stamp.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/), stamp)
+    }
 }

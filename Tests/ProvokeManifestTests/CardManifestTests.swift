@@ -161,6 +161,17 @@ final class CardManifestTests: XCTestCase {
         ])
     }
 
+    /// Issue 16: a point of just "\u0000" drew an empty bullet. Text with nothing but control characters shows
+    /// nothing, so it is as empty as "".
+    func testTextOfOnlyControlCharactersIsEmpty() {
+        let text = cards(#""Count outcomes""#, #""\u0000""#)
+            .replacingOccurrences(of: #""label": "of practices have a vacancy""#, with: #""label": "\u0007 \u001B""#)
+        XCTAssertEqual(located(check(text)), [
+            #"\#(at(#""\u0000""#, in: text)): cards[3].points[1]: expected a non-empty string, found "\u0000", which has only control characters (they show nothing)"#,
+            #"\#(at(#""\u0007 \u001B""#, in: text)): cards[4].label: expected a non-empty string, found "\u0007 \u001B", which has only control characters (they show nothing)"#,
+        ])
+    }
+
     func testAnUnknownTemplateSuggestsOneAndIsTheOnlyComplaint() {
         let text = cards(#""template": "quote""#, #""template": "quotes""#)
         XCTAssertEqual(located(check(text)), [
