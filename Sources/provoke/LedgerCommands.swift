@@ -184,9 +184,9 @@ struct RegisterCommand: ParsableCommand {
         }
         let record: RenderRecord
         do {
-            record = try JSONDecoder().decode(RenderRecord.self, from: data)
+            record = try RenderRecord.decode(data)
         } catch {
-            throw LedgerError(.badInput, file: recordPath, "not a provoke render record: \(error)")
+            throw LedgerError(.badInput, file: recordPath, "not a provoke render record: \(error.message)")
         }
         let sha = try sha256Hex(ofFileAt: file)
         if sha != record.sha256.lowercased() {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FFmpegKit
 import Foundation
 import ProvokeSamples
 import ProvokeSystem
@@ -50,7 +51,7 @@ struct Samples: ParsableCommand {
             do {
                 try SampleMedia.write(spec, to: path)
             } catch {
-                printStderr("provoke: \(path): \(error)")
+                printStderr("provoke: \(Self.message(error, path))")
                 throw ExitCode.renderFailure
             }
             print("wrote \(path)")
@@ -60,9 +61,18 @@ struct Samples: ParsableCommand {
         do {
             try SampleMedia.writeSound(.chord, seconds: 30, to: bed)
         } catch {
-            printStderr("provoke: \(bed): \(error)")
+            printStderr("provoke: \(Self.message(error, bed))")
             throw ExitCode.renderFailure
         }
         print("wrote \(bed)")
+    }
+
+    /// `path: reason`, naming the file once (both error types already name it).
+    static func message(_ error: any Error, _ path: String) -> String {
+        switch error {
+        case let e as FileError: return e.description
+        case let e as FFmpegError: return "\(e.file ?? path): \(e.reason)"
+        default: return "\(path): \(error)"
+        }
     }
 }

@@ -264,6 +264,19 @@ extension CLITests {
         XCTAssertEqual(files("out"), [], "nothing rendered")
     }
 
+    func testABadRenderRecordIsDescribedInWordsNotAsASwiftValue() throws {
+        try write("not really an mp4", "x.mp4")
+        try write(#"{"record": "1"}"#, "x.json")
+        var r = try provoke(["register", "x.mp4", "--ledger", "l.sqlite"])
+        XCTAssertEqual(r.status, 1, r.err)
+        XCTAssertTrue(r.err.contains("x.json: not a provoke render record: record: expected a whole number"), r.err)
+        XCTAssertFalse(r.err.contains("CodingKeys") || r.err.contains("Context("), r.err)
+        try write(#"{"record": 1}"#, "x.json")
+        r = try provoke(["register", "x.mp4", "--ledger", "l.sqlite"])
+        XCTAssertTrue(r.err.contains(#"x.json: not a provoke render record: missing key ""#), r.err)
+        XCTAssertFalse(r.err.contains("CodingKeys") || r.err.contains("Context("), r.err)
+    }
+
     // MARK: 7. Control characters from caption files
 
     func testControlCharactersInCaptionFilesDoNotReachTheTerminal() throws {
