@@ -21,7 +21,7 @@ public struct RenderError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// Thrown when the cancellation check says stop (Ctrl-C); no partial file is left.
+/// Thrown when the cancellation check says stop (SIGINT, SIGTERM, SIGHUP); no partial file is left.
 public struct RenderCancelled: Error, CustomStringConvertible {
     public init() {}
     public var description: String { "cancelled" }

@@ -103,8 +103,10 @@ struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render a project's outputs to audience-tagged MP4s (with a JSON record beside each).",
         discussion: """
-        Validates first and renders nothing if the manifest is invalid. Each output is written to a \
-        temporary name and renamed when complete; one failing output does not stop the others.
+        Validates and opens the ledger first, and renders nothing if either fails. An output's MP4, \
+        sidecars and record are written under temporary names and renamed together when all are \
+        complete; one failing output does not stop the others. SIGINT, SIGTERM and SIGHUP stop it \
+        within a frame, leaving no temporary file (exit 130).
         """)
 
     @Argument(help: "The project manifest (JSON).")

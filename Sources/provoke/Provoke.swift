@@ -9,7 +9,7 @@ struct Provoke: ParsableCommand {
         abstract: "Turn provocation-event recordings into captioned, audience-tagged videos and track who received them.",
         discussion: """
         Exit codes: 0 success, 1 invalid input (manifest or media), 2 usage, 3 failure while rendering \
-        or writing, 130 after Ctrl-C.
+        or writing, 130 after Ctrl-C, SIGTERM or SIGHUP.
         """,
         subcommands: [Validate.self, Plan.self, Render.self, Still.self, StoryboardCommand.self, Samples.self]
             + ledgerCommands)
