@@ -27,6 +27,7 @@ extension CLITests {
         let watchdog = DispatchWorkItem { [pid = p.processIdentifier] in timedOut = true; kill(pid, SIGKILL) }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
         var errData = Data()
+        var signalledAt: Date?
         if let signal {
             while !String(decoding: errData, as: UTF8.self).contains(marker) {
                 let chunk = err.fileHandleForReading.availableData
@@ -34,13 +35,15 @@ extension CLITests {
                 errData += chunk
             }
             kill(p.processIdentifier, signal)
+            signalledAt = Date()
         }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         errData += err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         watchdog.cancel()
         return (Run(status: p.terminationStatus, out: String(decoding: outData, as: UTF8.self),
-                    err: String(decoding: errData, as: UTF8.self)), timedOut)
+                    err: String(decoding: errData, as: UTF8.self),
+                    stopDelay: signalledAt.map { Date().timeIntervalSince($0) }), timedOut)
     }
 
     /// A 30 s source cut three times, with a caption file, so an output has burned-in captions (a temporary
@@ -64,6 +67,8 @@ extension CLITests {
             let (r, timedOut) = try provokeRun(["render", "manifest.json", "--no-ledger"], signal: signal, after: "o1: 10%")
             XCTAssertFalse(timedOut)
             XCTAssertEqual(r.status, 130, "signal \(signal): \(r.err)")
+            // As for Ctrl-C: a second is the promise, two allow for a loaded machine.
+            XCTAssertLessThan(r.stopDelay ?? 99, 2.0, "signal \(signal)")
             XCTAssertTrue(r.err.contains("interrupted; o1 was not written"), r.err)
             XCTAssertEqual(files("out"), [], "signal \(signal): no .o1.mp4.partial-PID, no .o1.ass.partial-PID")
         }
