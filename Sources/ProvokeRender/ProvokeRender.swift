@@ -162,10 +162,10 @@ public struct Renderer {
             vtt: captions.hasSoftCaptions ? vttURL.lastPathComponent : nil)
         try files.write(try record.jsonData(), to: recordURL.path)
         try files.commit()
-        // Sidecars left from an earlier render with soft captions go, so the folder matches the record.
+        // Sidecars left from an earlier render with soft captions go, so the folder matches the record; only
+        // files (never a device or pipe someone put there) are removed.
         if !captions.hasSoftCaptions {
-            unlink(srtURL.path)
-            unlink(vttURL.path)
+            for sidecar in [srtURL.path, vttURL.path] where FileKind(linkAt: sidecar) == .regular { unlink(sidecar) }
         }
         return RenderedOutput(mp4: mp4, record: recordURL, srt: captions.hasSoftCaptions ? srtURL : nil,
                               vtt: captions.hasSoftCaptions ? vttURL : nil, plan: plan, sha256: sha, renderRecord: record)
