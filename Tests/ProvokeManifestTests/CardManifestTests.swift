@@ -420,6 +420,23 @@ final class CardManifestTests: XCTestCase {
         ])
     }
 
+    /// Issue 16: libass reads every file in the fonts folder it is given, so a named pipe there hung `still` and
+    /// `render` after `validate` said the manifest was valid.
+    func testTheFontsFolderHoldsNoNamedPipe() throws {
+        let font = try touch("assets/fonts/Campaign-Bold.ttf")
+        let pipe = projectFolder.appendingPathComponent("assets/fonts/evil.ttf").standardizedFileURL
+        XCTAssertEqual(mkfifo(pipe.path, 0o600), 0)
+        let fonts = FixedFonts(inProjectFolder: ["Campaign Sans"], files: [font.path: ["Campaign"]])
+        let folder = font.deletingLastPathComponent().path
+        for written in ["Campaign Sans", "assets/fonts/Campaign-Bold.ttf"] {
+            let text = styled(#"{"font": "\#(written)"}"#)
+            let place = at("\"\(written)\"", in: text)
+            XCTAssertEqual(located(check(text, fonts: fonts)), [
+                #"\#(place): style.font: expected only font files in \#(folder) (libass reads every file there), found a named pipe: \#(pipe.path)"#,
+            ])
+        }
+    }
+
     func testAFontFileIsReadForItsFamily() throws {
         let font = try touch("assets/fonts/Campaign-Bold.TTF")
         try touch("assets/not-a-font.otf")
