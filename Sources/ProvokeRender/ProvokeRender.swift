@@ -101,6 +101,11 @@ public struct Renderer {
                                   // play while downloading; use_metadata_tags keeps custom keys (audience).
                                   muxerOptions: [("movflags", "+faststart+use_metadata_tags")],
                                   stagedWith: files)
+        // Every destination is checked now (a folder or a pipe where the record goes), not after the encode.
+        // Staging order is rename order: the record goes last.
+        let srtStaged = captions.hasSoftCaptions ? try files.stage(srtURL.path) : nil
+        let vttStaged = captions.hasSoftCaptions ? try files.stage(vttURL.path) : nil
+        let recordStaged = try files.stage(recordURL.path)
         var video = VideoEncoderSettings(width: format.width, height: format.height, frameRate: format.fps)
         video.preset = preset
         video.crf = crf
@@ -147,9 +152,9 @@ public struct Renderer {
         try sink.finish(totalSamples: plan.audioSampleCount)
 
         // Sidecars with the same cues as the track (overlaps kept: both formats allow them).
-        if captions.hasSoftCaptions {
-            try files.write(Data(CaptionFormat.srt.write(captions.outputCues).utf8), to: srtURL.path)
-            try files.write(Data(CaptionFormat.vtt.write(captions.outputCues).utf8), to: vttURL.path)
+        if let srtStaged, let vttStaged {
+            try files.write(Data(CaptionFormat.srt.write(captions.outputCues).utf8), toStaged: srtStaged)
+            try files.write(Data(CaptionFormat.vtt.write(captions.outputCues).utf8), toStaged: vttStaged)
         }
 
         let sha = try sha256Hex(ofFileAt: file.temporaryPath)
@@ -160,7 +165,7 @@ public struct Renderer {
             language: captions.hasSoftCaptions ? "eng" : nil,
             srt: captions.hasSoftCaptions ? srtURL.lastPathComponent : nil,
             vtt: captions.hasSoftCaptions ? vttURL.lastPathComponent : nil)
-        try files.write(try record.jsonData(), to: recordURL.path)
+        try files.write(try record.jsonData(), toStaged: recordStaged)
         try files.commit()
         // Sidecars left from an earlier render with soft captions go, so the folder matches the record; only
         // files (never a device or pipe someone put there) are removed.

@@ -51,11 +51,19 @@ public final class StagedFiles {
 
     /// Stages `path` and writes `bytes` to its temporary file.
     public func write(_ bytes: Data, to path: String) throws(FileError) {
-        let temporary = try stage(path)
+        try write(bytes, toStaged: try stage(path))
+    }
+
+    /// Writes `bytes` to a temporary file `stage` returned earlier (a caller that checks every destination
+    /// before long work, and writes the small files at the end).
+    public func write(_ bytes: Data, toStaged temporary: String) throws(FileError) {
+        guard let entry = entries.first(where: { $0.temporary == temporary }) else {
+            preconditionFailure("StagedFiles.write(toStaged:) with a name it did not stage")
+        }
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw FileError(path: path, errno: errno) }
+        guard fd >= 0 else { throw FileError(path: entry.shown, errno: errno) }
         defer { close(fd) }
-        try FileOutput.writeAll(bytes, to: fd, shownAs: path)
+        try FileOutput.writeAll(bytes, to: fd, shownAs: entry.shown)
     }
 
     /// Flushes every staged file to disk and renames each into place, in staging order. On failure, files

@@ -145,8 +145,8 @@ extension CLITests {
     // MARK: 3. A video and its record land together
 
     /// The output folder is a tmpfs with room for the MP4, its sidecars and the caption script (measured by a
-    /// first render) but not for the record. If mounting is not allowed, a folder standing where the record goes
-    /// makes the same late failure.
+    /// first render) but not for the record. If mounting is not allowed, a folder stands where the record goes:
+    /// a weaker stand-in (render now finds it before encoding), which still checks that nothing is left.
     func testAFullDiskAfterTheVideoLeavesNoneOfItsFiles() throws {
         try longCaptionedProject(seconds: 2)
         let reference = try provoke(["render", "manifest.json", "--no-ledger", "--out", "reference"])
