@@ -63,8 +63,16 @@ public final class StagedFiles {
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileError(path: entry.shown, errno: errno) }
         defer { close(fd) }
+        if let name = ProcessInfo.processInfo.environment[Self.injectedFullDiskVariable],
+           !name.isEmpty, (entry.shown as NSString).lastPathComponent == name {
+            throw FileError(path: entry.shown, errno: ENOSPC)
+        }
         try FileOutput.writeAll(bytes, to: fd, shownAs: entry.shown)
     }
+
+    /// Tests only: writing the staged file of this name fails as on a full disk (ENOSPC). For machines where a
+    /// test may not mount a small tmpfs to fill for real.
+    public static let injectedFullDiskVariable = "PROVOKE_TEST_FULL_DISK_AT"
 
     /// Flushes every staged file to disk and renames each into place, in staging order. On failure, files
     /// already renamed are put back (the earlier file restored, or the new one removed) and nothing is left

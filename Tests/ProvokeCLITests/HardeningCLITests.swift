@@ -9,8 +9,9 @@ extension CLITests {
     /// SIGHUP ignored (as `nohup` does, through sh's `trap '' HUP`), and kill it after `timeout` seconds, so a
     /// command that hangs fails the test instead of stalling the suite.
     func provokeRun(_ args: [String], signal: Int32? = nil, after marker: String = "", ignoringHangUp: Bool = false,
-                    timeout: Double = 120) throws -> (run: Run, timedOut: Bool) {
+                    environment: [String: String] = [:], timeout: Double = 120) throws -> (run: Run, timedOut: Bool) {
         let p = Process()
+        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         if ignoringHangUp {
             p.executableURL = URL(fileURLWithPath: "/bin/sh")
             p.arguments = ["-c", #"trap '' HUP; exec "$0" "$@""#, CLITests.executable.path] + args
@@ -145,8 +146,8 @@ extension CLITests {
     // MARK: 3. A video and its record land together
 
     /// The output folder is a tmpfs with room for the MP4, its sidecars and the caption script (measured by a
-    /// first render) but not for the record. If mounting is not allowed, a folder stands where the record goes:
-    /// a weaker stand-in (render now finds it before encoding), which still checks that nothing is left.
+    /// first render) but not for the record. Where a test may not mount, the same late failure is injected
+    /// (PROVOKE_TEST_FULL_DISK_AT); that path runs here too, so it is known to work.
     func testAFullDiskAfterTheVideoLeavesNoneOfItsFiles() throws {
         try longCaptionedProject(seconds: 2)
         let reference = try provoke(["render", "manifest.json", "--no-ledger", "--out", "reference"])
@@ -159,36 +160,36 @@ extension CLITests {
         let room = (try pages("o1.mp4") + pages("o1.srt") + pages("o1.vtt") + 1) * 4096
         let out = dir.appendingPathComponent("out")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-        let mount = Process()
-        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
-        mount.arguments = ["-t", "tmpfs", "-o", "size=\(room)", "tmpfs", out.path]
-        mount.standardError = FileHandle.nullDevice
-        try? mount.run()
-        mount.waitUntilExit()
-        let mounted = mount.terminationStatus == 0
-        defer {
-            if mounted {
-                let umount = Process()
-                umount.executableURL = URL(fileURLWithPath: "/bin/umount")
-                umount.arguments = [out.path]
-                try? umount.run()
-                umount.waitUntilExit()
-            }
-        }
-        if !mounted {
-            print("mount -t tmpfs is not allowed here: a folder at out/o1.json stands in for the full disk")
-            try FileManager.default.createDirectory(at: out.appendingPathComponent("o1.json"), withIntermediateDirectories: true)
-        }
-        let r = try provoke(["render", "manifest.json", "--no-ledger", "--out", "out"])
-        XCTAssertEqual(r.status, mounted ? 3 : 1, r.err)
+        let mounted = run("/bin/mount", ["-t", "tmpfs", "-o", "size=\(room)", "tmpfs", out.path])
+        defer { if mounted { _ = run("/bin/umount", [out.path]) } }
         if mounted {
-            XCTAssertTrue(r.err.contains("\(out.path)/o1.json: no space left on device"), r.err)
-            XCTAssertEqual(files("out"), [], "no MP4, sidecar, record or temporary file")
+            try checkNothingLanded(try provoke(["render", "manifest.json", "--no-ledger", "--out", "out"]), in: out)
         } else {
-            XCTAssertTrue(r.err.contains("\(out.path)/o1.json: is a folder"), r.err)
-            XCTAssertEqual(files("out"), ["o1.json"])
+            print("mount -t tmpfs is not allowed here: only the injected full disk is tested")
         }
-        XCTAssertFalse(r.err.contains("NSCocoaErrorDomain") || r.out.contains("NSCocoaErrorDomain"), r.err)
+        let injected = try provokeRun(["render", "manifest.json", "--no-ledger", "--out", "injected"],
+                                      environment: [StagedFiles.injectedFullDiskVariable: "o1.json"]).run
+        try checkNothingLanded(injected, in: dir.appendingPathComponent("injected"))
+    }
+
+    private func checkNothingLanded(_ r: Run, in out: URL, file: StaticString = #filePath, line: UInt = #line) throws {
+        XCTAssertEqual(r.status, 3, r.err, file: file, line: line)
+        XCTAssertTrue(r.err.contains("\(out.path)/o1.json: no space left on device"), r.err, file: file, line: line)
+        XCTAssertFalse((r.out + r.err).contains("NSCocoaErrorDomain"), r.err, file: file, line: line)
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
+        XCTAssertEqual(left, [], "no MP4, sidecar, record or temporary file", file: file, line: line)
+    }
+
+    /// Runs a system tool quietly; true when it exits 0.
+    private func run(_ tool: String, _ arguments: [String]) -> Bool {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: tool)
+        p.arguments = arguments
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return false }
+        p.waitUntilExit()
+        return p.terminationStatus == 0
     }
 
     func testTemporaryFilesOfAKilledRenderAreRemovedByTheNext() throws {
