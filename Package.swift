@@ -5,6 +5,7 @@
 //   ProvokeManifest (JSON -> validated Project) -> ProvokeTimeline (pure plan in output time)
 //   -> ProvokeRender (decode -> filter -> encode -> mux, over FFmpegKit) -> ProvokeLedger (SQLite)
 //   -> ProvokeReport (the campaign report, HTML) -> provoke (CLI)
+// ProvokeSystem (files that land whole, signals, text safe for a terminal) sits under all of them.
 // Only FFmpegKit imports CFFmpeg; only ProvokeLedger imports CSQLite; only ProvokeCards imports CLibass
 // and CFontconfig.
 import PackageDescription
@@ -28,27 +29,32 @@ let package = Package(
         .systemLibrary(name: "CLibass", pkgConfig: "libass", providers: [.apt(["libass-dev"])]),
         .systemLibrary(name: "CFontconfig", pkgConfig: "fontconfig", providers: [.apt(["libfontconfig-dev"])]),
 
-        .target(name: "FFmpegKit", dependencies: ["CFFmpeg"]),
-        .target(name: "ProvokeManifest", dependencies: ["ProvokeCaptions"]),
-        .target(name: "ProvokeTimeline", dependencies: ["ProvokeManifest", "ProvokeCaptions"]),
-        .target(name: "ProvokeCaptions"),
+        // Files, signals and terminal text, the same for every command; depends on nothing of ours.
+        .target(name: "ProvokeSystem"),
+        .target(name: "FFmpegKit", dependencies: ["CFFmpeg", "ProvokeSystem"]),
+        .target(name: "ProvokeManifest", dependencies: ["ProvokeCaptions", "ProvokeSystem"]),
+        .target(name: "ProvokeTimeline", dependencies: ["ProvokeManifest", "ProvokeCaptions", "ProvokeSystem"]),
+        .target(name: "ProvokeCaptions", dependencies: ["ProvokeSystem"]),
         .target(name: "ProvokeCards",
                 dependencies: ["CLibass", "CFontconfig", "ProvokeManifest", "ProvokeTimeline", "ProvokeCaptions"]),
         .target(name: "ProvokeRender",
-                dependencies: ["FFmpegKit", "ProvokeManifest", "ProvokeTimeline", "ProvokeCaptions", "ProvokeCards"]),
+                dependencies: ["FFmpegKit", "ProvokeManifest", "ProvokeTimeline", "ProvokeCaptions", "ProvokeCards",
+                              "ProvokeSystem"]),
         .target(name: "ProvokeSamples", dependencies: ["FFmpegKit"]),
-        .target(name: "ProvokeLedger", dependencies: ["CSQLite", "ProvokeManifest", "ProvokeTimeline"]),
+        .target(name: "ProvokeLedger", dependencies: ["CSQLite", "ProvokeManifest", "ProvokeTimeline", "ProvokeSystem"]),
         // The campaign report: a static HTML site from the ledger, the render records and a poster per video.
-        .target(name: "ProvokeReport", dependencies: ["ProvokeLedger", "ProvokeTimeline", "ProvokeManifest", "ProvokeRender"]),
+        .target(name: "ProvokeReport",
+                dependencies: ["ProvokeLedger", "ProvokeTimeline", "ProvokeManifest", "ProvokeRender", "ProvokeSystem"]),
         .executableTarget(
             name: "provoke",
             dependencies: [
                 "ProvokeManifest", "ProvokeTimeline", "ProvokeCards", "ProvokeRender", "ProvokeLedger", "ProvokeReport",
                 "ProvokeSamples",
-                "FFmpegKit",
+                "FFmpegKit", "ProvokeSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        .testTarget(name: "ProvokeSystemTests", dependencies: ["ProvokeSystem"]),
         .testTarget(name: "ProvokeManifestTests", dependencies: ["ProvokeManifest", "ProvokeCaptions"]),
         .testTarget(name: "ProvokeTimelineTests", dependencies: ["ProvokeTimeline", "ProvokeManifest", "ProvokeCaptions"]),
         .testTarget(name: "ProvokeCaptionsTests", dependencies: ["ProvokeCaptions"]),
@@ -62,6 +68,6 @@ let package = Package(
                     dependencies: ["ProvokeReport", "ProvokeLedger", "ProvokeTimeline", "ProvokeManifest", "provoke",
                                    "ProvokeSamples", "FFmpegKit"]),
         // Runs the built executable: exit codes, messages, files left behind.
-        .testTarget(name: "ProvokeCLITests", dependencies: ["provoke", "ProvokeSamples", "FFmpegKit"]),
+        .testTarget(name: "ProvokeCLITests", dependencies: ["provoke", "ProvokeSamples", "FFmpegKit", "ProvokeSystem"]),
     ]
 )

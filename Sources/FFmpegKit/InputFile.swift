@@ -1,4 +1,5 @@
 import CFFmpeg
+import ProvokeSystem
 
 /// What a stream of an input file holds, copied out of FFmpeg's structs so it outlives them.
 public struct StreamInfo: Sendable {
@@ -30,8 +31,14 @@ public final class InputFile {
     let context: UnsafeMutablePointer<AVFormatContext>
     public let streams: [StreamInfo]
 
+    /// Refuses anything but a regular file before FFmpeg opens it: it would wait forever on a named pipe.
     public init(path: String) throws {
         self.path = path
+        do {
+            try InputFiles.requireRegularIfPresent(path)
+        } catch {
+            throw FFmpegError(call: "open", file: path, reason: error.message)
+        }
         var ctx: UnsafeMutablePointer<AVFormatContext>?
         try check("avformat_open_input", avformat_open_input(&ctx, path, nil, nil), file: path)
         guard let ctx else { throw FFmpegError(call: "avformat_open_input", file: path, reason: "could not open") }

@@ -1,12 +1,18 @@
 import CFFmpeg
 import Foundation
+import ProvokeSystem
 
-/// A media file being written (encoders + muxer). It is written under a temporary name in the same
-/// folder and appears under its final name only when `finish()` succeeds (atomic rename); if the
-/// object goes away unfinished (error, cancellation), the temporary file is deleted.
+/// A media file being written (encoders + muxer), under a temporary name staged in a `StagedFiles` group
+/// (beside the final name; a device, pipe or folder there is refused, a symbolic link followed). On its own
+/// it appears under its final name when `finish()` succeeds (atomic rename); given a caller's group, it appears
+/// with the group's other files at the group's `commit()`. Unfinished (error, cancellation), the temporary
+/// file is deleted.
 public final class OutputFile {
     public let finalPath: String
     public let temporaryPath: String
+    /// The group the file is staged in; committed by `finish()` only when this file made it.
+    private let staged: StagedFiles
+    private let ownsStaging: Bool
     let context: UnsafeMutablePointer<AVFormatContext>
     private var encoders: [Int: Encoder] = [:]
     /// Caption tracks: encoded one event at a time and never flushed (subtitle encoders have no delay).
@@ -21,12 +27,13 @@ public final class OutputFile {
     ///   - format: the muxer's short name ("mp4", "png"/"image2").
     ///   - tags: container metadata (written as MP4 `mdta` keys so that custom keys survive).
     ///   - muxerOptions: options for avformat_write_header, e.g. ("movflags", "+faststart").
-    public init(path: String, format: String, tags: [(String, String)] = [], muxerOptions: [(String, String)] = []) throws {
+    ///   - group: files this one lands with; nil: it lands alone, at `finish()`.
+    public init(path: String, format: String, tags: [(String, String)] = [], muxerOptions: [(String, String)] = [],
+                stagedWith group: StagedFiles? = nil) throws {
         finalPath = path
-        let url = URL(fileURLWithPath: path)
-        temporaryPath = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-            .path
+        staged = group ?? StagedFiles()
+        ownsStaging = group == nil
+        temporaryPath = try staged.stage(path)
         self.muxerOptions = muxerOptions
         var ctx: UnsafeMutablePointer<AVFormatContext>?
         // The muxer gets the temporary name: with +faststart, FFmpeg 5.1's mov muxer reopens its own url to
@@ -165,8 +172,9 @@ public final class OutputFile {
         }
     }
 
-    /// Flushes the encoders, writes the trailer (with +faststart: moves the index to the front),
-    /// closes the file and renames it into place. Throws on any failure, leaving no file under the final name.
+    /// Flushes the encoders, writes the trailer (with +faststart: moves the index to the front) and closes
+    /// the file; on its own, renames it into place (in a caller's group, the group's `commit()` does).
+    /// Throws on any failure, leaving no file under the final name.
     public func finish() throws {
         precondition(started && !finished, "OutputFile.finish() called twice or before start()")
         for index in encoders.keys.sorted() {
@@ -176,8 +184,12 @@ public final class OutputFile {
         try check("av_write_trailer", av_write_trailer(context), file: finalPath)
         try check("avio_closep", avio_closep(&context.pointee.pb), file: finalPath)
         ioOpen = false
-        if rename(temporaryPath, finalPath) != 0 {
-            throw FFmpegError(call: "rename", file: finalPath, reason: String(cString: strerror(errno)))
+        if ownsStaging {
+            do {
+                try staged.commit()
+            } catch {
+                throw FFmpegError(call: "rename", file: finalPath, reason: error.message)
+            }
         }
         finished = true
     }

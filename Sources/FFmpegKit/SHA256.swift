@@ -1,9 +1,15 @@
 import CFFmpeg
 import Foundation
+import ProvokeSystem
 
 /// The SHA-256 of a file's bytes as lowercase hex, computed with libavutil's av_sha while streaming
 /// the file in 1 MiB blocks (memory stays flat for any size).
 public func sha256Hex(ofFileAt path: String) throws -> String {
+    do {
+        try InputFiles.requireRegularIfPresent(path)
+    } catch {
+        throw FFmpegError(call: "open", file: path, reason: error.message)
+    }
     guard let handle = FileHandle(forReadingAtPath: path) else {
         throw FFmpegError(call: "open", file: path, reason: "cannot open for reading")
     }

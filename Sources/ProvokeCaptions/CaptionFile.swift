@@ -1,4 +1,5 @@
 import Foundation
+import ProvokeSystem
 
 /// The caption file formats a source may name.
 public enum CaptionFormat: String, Hashable, Sendable, Codable, CaseIterable {
@@ -147,10 +148,20 @@ public struct CaptionFile: Hashable, Sendable {
 
 /// Text normalisation shared by the writers.
 enum CaptionText {
-    /// A cue's text as the lines a caption file may hold: CRLF and CR are line breaks, NUL is removed, empty and
-    /// blank lines are dropped (in both formats a blank line ends the cue).
+    /// A cue's text as the lines a caption file may hold: CRLF and CR are line breaks, a tab is a space, NUL and
+    /// every other control character (ESC, BEL, DEL, C1) are removed, empty and blank lines are dropped (in both
+    /// formats a blank line ends the cue). Controls draw nothing in a player, and in a sidecar someone later
+    /// `cat`s they would drive that terminal, as the ASS script and the caption track drop them too.
     static func fileLines(_ text: String) -> [String] {
-        text.replacingOccurrences(of: "\0", with: "")
+        var kept = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar == "\t" {
+                kept.append(" ")
+            } else if scalar == "\n" || scalar == "\r" || !VisibleText.isControl(scalar) {
+                kept.append(scalar)
+            }
+        }
+        return String(kept)
             .split(omittingEmptySubsequences: true) { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
             .filter { !$0.isBlankLine }
             .map(String.init)

@@ -6,7 +6,8 @@
 // libass burns in, with caption text escaped so it can never become ASS syntax.
 //
 // Must not touch: media, FFmpeg, the clock or the file system. Callers read and write files; this module only
-// turns strings into values and values into strings, so every rule here is unit-tested without FFmpeg.
+// turns strings into values and values into strings, so every rule here is unit-tested without FFmpeg. (It uses
+// ProvokeSystem only for `VisibleText`, the one escaper of control characters for diagnostics.)
 //
 // Time is integer milliseconds (`Int64`) everywhere. Which clock a cue is on (a recording's or an output's) is
 // decided by whoever holds it: parsed cues are on their file's clock, `retime` returns output time.

@@ -73,7 +73,8 @@ enum SRT {
 
     /// Numbered from 1, `HH:MM:SS,mmm`, LF line ends, a blank line after every cue (including the last).
     /// Text is written as-is except that it cannot end the cue early: empty and blank lines inside it are
-    /// dropped (a blank line ends an SRT cue), CR becomes a line break, NUL is removed. Cues with no text left
+    /// dropped (a blank line ends an SRT cue), CR becomes a line break, NUL, ESC, BEL and the other control
+    /// characters are removed (see `CaptionText.fileLines`). Cues with no text left
     /// are skipped, since they would show nothing. Tag-like text (`<i>`) is not escaped: SRT has no escape,
     /// and readers (ours included) will take it for markup.
     static func write(_ cues: [Cue]) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import ProvokeSystem
 
 /// A caption file's text split into lines the way both formats define them: CR, LF and CRLF all end a line, a
 /// leading UTF-8 byte-order mark is dropped. Line `i` of `lines` is line `i + 1` of the file.
@@ -48,10 +49,11 @@ extension Substring {
         return s
     }
 
-    /// The line as a message quotes it: in double quotes, shortened past 60 characters.
+    /// The line as a message quotes it: in double quotes, shortened past 60 characters, control characters as
+    /// escapes (a caption file must not be able to drive the terminal that shows its diagnostics).
     var quotedForMessage: String {
         let shown = count > 60 ? String(prefix(57)) + "…" : String(self)
-        return "\"" + shown + "\""
+        return "\"" + VisibleText.escaped(shown) + "\""
     }
 }
 

@@ -72,7 +72,7 @@ enum WebVTT {
     /// `WEBVTT`, a blank line, then each cue as a timing line (`HH:MM:SS.mmm`), its text and a blank line. No
     /// identifiers, settings or styles. `&`, `<` and `>` in text are written as `&amp;`, `&lt;` and `&gt;`,
     /// so text that looks like a tag stays text and `-->` cannot appear in a cue's text; empty and blank lines
-    /// are dropped (a blank line would end the cue); cues with no text are skipped.
+    /// are dropped (a blank line would end the cue), control characters removed; cues with no text are skipped.
     static func write(_ cues: [Cue]) -> String {
         var out = "WEBVTT\n\n"
         for cue in cues {

@@ -1,5 +1,6 @@
 import Foundation
 import ProvokeManifest
+import ProvokeSystem
 
 /// What `removeContacts` removed.
 public struct ContactsRemoval: Equatable, Sendable {
@@ -22,7 +23,11 @@ extension Ledger {
     public func importContacts(csvFile file: String) throws -> ContactsImport {
         let bytes: [UInt8]
         do {
+            // A named pipe would be waited on forever.
+            try InputFiles.requireRegularIfPresent(file)
             bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
+        } catch let error as FileError {
+            throw LedgerError(.badInput, file: file, error.message)
         } catch {
             throw LedgerError(.badInput, file: file, "cannot read: \(error.localizedDescription)")
         }

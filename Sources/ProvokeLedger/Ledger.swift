@@ -1,5 +1,6 @@
 import Foundation
 import ProvokeManifest
+import ProvokeSystem
 import ProvokeTimeline
 
 /// The distribution ledger: one SQLite file recording contacts, rendered videos and who received which.
@@ -33,9 +34,15 @@ public final class Ledger {
     /// provoke, `.readOnly` when it cannot be written.
     public init(path: String) throws {
         self.path = path
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+        switch FileKind(path: path) {
+        case .regular, .missing:
+            break
+        case .folder:
             throw LedgerError(.notALedger, file: path, "is a folder; the ledger is a file (e.g. \(Self.defaultFileName))")
+        case let kind:
+            // SQLite would wait on a named pipe, or write its journal beside a device.
+            throw LedgerError(.notALedger, file: path, "is \(kind.phrase), not a regular file; the ledger is a file"
+                              + " (e.g. \(Self.defaultFileName))")
         }
         do {
             db = try Connection(path: path)
@@ -94,6 +101,14 @@ public final class Ledger {
     /// SQLite's own consistency check: "ok", or what is damaged.
     public func integrityCheck() throws -> String {
         try guarded { try db.query("PRAGMA integrity_check") { $0.text(0) }.joined(separator: "\n") }
+    }
+
+    /// Throws `.failure` ("the ledger file is damaged: …") unless SQLite's quick check finds the file whole. For
+    /// work whose result is recorded at the end (a render), so a damaged ledger is found before the work, not after.
+    public func requireIntact() throws {
+        let report = try guarded { try db.query("PRAGMA quick_check") { $0.text(0) } }
+        guard report != ["ok"] else { return }
+        throw LedgerError(.failure, file: path, "the ledger file is damaged: \(report.prefix(3).joined(separator: "; "))")
     }
 
     /// Runs `body`, turning SQLite's errors into `LedgerError`s about this ledger.

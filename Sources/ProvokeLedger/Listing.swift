@@ -3,6 +3,7 @@
 // characters as visible escapes (a line break or a terminal escape sequence in a note must not break
 // the table or drive the terminal) and CSV neutralises formula prefixes.
 import Foundation
+import ProvokeSystem
 
 /// How a list command prints.
 public enum ListFormat: String, CaseIterable, Sendable {
@@ -109,21 +110,7 @@ public struct Listing: Equatable, Sendable {
     }
 
     /// Control characters shown as escapes (`\n`, `\t`, `\u{1b}`), so one row stays one line.
-    static func visible(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return text }
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.properties.generalCategory == .control:
-                out += "\\u{" + String(scalar.value, radix: 16) + "}"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    static func visible(_ text: String) -> String { VisibleText.escaped(text) }
 
     /// Terminal columns: wide (East Asian, emoji) characters take two.
     static func displayWidth(_ text: String) -> Int {

@@ -11,6 +11,6 @@
 //   Deliveries.swift   deliver (idempotent, audience-checked), deliveries, pending
 //   CSV.swift          RFC 4180 reading and spreadsheet-safe writing
 //   Listing.swift      table / CSV / JSON output
-//   Export.swift       atomic CSV export
+//   Export.swift       CSV export (written through ProvokeSystem's FileOutput)
 //   Ideas.swift        the ideas each file carries (schema 2) and `Campaign`, the whole ledger in one snapshot
 //   Coverage.swift     which ideas reached whom: per idea (coverage) and per person (history)

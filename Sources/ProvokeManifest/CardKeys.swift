@@ -8,6 +8,7 @@
 // is ProvokeCards'; the README's manifest section lists the keys.
 
 import Foundation
+import ProvokeSystem
 
 // MARK: - Drafts
 
@@ -404,7 +405,9 @@ extension ManifestDecoder {
 
             if let written = patch.named["card.font"], let index = patch.edits.lastIndex(where: { $0.key == "card.font" }) {
                 if ManifestDecoder.isFontFile(written.value) {
-                    if let url = existingFile(written, expected: "a font file (.ttf, .otf or .ttc)"), let fonts {
+                    let url = existingFile(written, expected: "a font file (.ttf, .otf or .ttc)")
+                    if let url { checkFontsFolder(url.deletingLastPathComponent(), for: written) }
+                    if let url, let fonts {
                         if let family = fonts.families(inFile: url)?.first {
                             patch.edits[index].apply = {
                                 $0.card.font = family
@@ -416,6 +419,7 @@ extension ManifestDecoder {
                     }
                 } else {
                     let family = written.value
+                    if let projectFonts { checkFontsFolder(projectFonts, for: written) }
                     patch.edits[index].apply = {
                         $0.card.font = family
                         $0.card.fontsDirectory = projectFonts
@@ -441,6 +445,20 @@ extension ManifestDecoder {
         if draft.style != nil { check(&draft.style!) }
         for index in draft.outputs.indices where draft.outputs[index].style != nil {
             check(&draft.outputs[index].style!)
+        }
+    }
+
+    /// The card renderer hands the font's folder to libass, which reads every file in it (ass_set_fonts_dir,
+    /// libass 0.17): a named pipe there would hang `still` and `render`, a device would be read without end. So
+    /// the folder may hold only regular files (and folders, which libass skips).
+    mutating func checkFontsFolder(_ folder: URL, for written: Located<String>) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
+        for name in names.sorted() {
+            let path = folder.appendingPathComponent(name).path
+            let kind = FileKind(path: path)
+            guard kind != .regular, kind != .folder, kind != .missing else { continue }
+            report(written.path, written.position, "expected only font files in \(folder.path) (libass reads every"
+                   + " file there), found \(kind.phrase): \(path)")
         }
     }
 }

@@ -9,6 +9,7 @@
 
 import Foundation
 import ProvokeCaptions
+import ProvokeSystem
 
 // MARK: - The keys each object may have
 
@@ -264,7 +265,7 @@ struct ManifestDecoder {
         guard let fields = fields(of: node, at: path, keys: ManifestKeys.project, noun: "the project") else {
             return nil
         }
-        return ProjectDraft(id: id(fields, "id"), title: text(fields, "title"), event: text(fields, "event"),
+        return ProjectDraft(id: id(fields, "id"), title: title(fields, "title"), event: text(fields, "event"),
                             date: text(fields, "date"))
     }
 
@@ -307,7 +308,7 @@ struct ManifestDecoder {
             sequence = items.enumerated().compactMap { sequenceItem($1, at: path + "sequence" + $0) }
         }
         return OutputDraft(path: path, id: id(fields, "id"), audience: audience(fields, "audience"),
-                           title: text(fields, "title"), sequence: sequence,
+                           title: title(fields, "title"), sequence: sequence,
                            captions: fields["captions"].flatMap { captionMode($0, at: path + "captions") },
                            style: fields["style"].flatMap { decodeStyle($0, at: path + "style") })
     }
@@ -506,12 +507,30 @@ struct ManifestDecoder {
             report(path, node.position, "expected a non-empty string, found \(node.foundDescription)")
             return nil
         }
+        // Control characters draw nothing: a card point of just "\u0000" would be an empty bullet.
+        if nonEmpty && VisibleText.withoutControls(value).allSatisfy(\.isWhitespace) {
+            report(path, node.position, "expected a non-empty string, found \(node.foundDescription), which has only"
+                   + " control characters (they show nothing)")
+            return nil
+        }
         return Located(value: value, path: path, position: node.position)
     }
 
     /// Human text (titles, idea text): a non-empty string.
     mutating func text(_ fields: ObjectFields, _ key: String) -> String? {
         located(fields, key, nonEmpty: true)?.value
+    }
+
+    /// A title, which becomes the MP4's `title` (and `comment`) tag: one line of text without control characters.
+    /// FFmpeg's metadata values are C strings, so a NUL would silently cut the tag short.
+    mutating func title(_ fields: ObjectFields, _ key: String) -> String? {
+        guard let title = located(fields, key, nonEmpty: true) else { return nil }
+        guard !title.value.unicodeScalars.contains(where: VisibleText.isControl) else {
+            report(title.path, title.position, "expected a title without control characters (NUL, line breaks, tabs;"
+                   + " the MP4's title tag holds one line, and is cut at a NUL), found \(quoted(title.value))")
+            return nil
+        }
+        return title.value
     }
 
     /// An id. Returned even when malformed (after reporting it), so references to it are not reported twice.

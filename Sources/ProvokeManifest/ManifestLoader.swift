@@ -10,6 +10,7 @@
 
 import Foundation
 import ProvokeCaptions
+import ProvokeSystem
 
 public enum ManifestLoader {
     /// The manifest format this program reads (the root's `"provoke"` value).
@@ -20,6 +21,13 @@ public enum ManifestLoader {
     /// picture and its music sound; with nil, skips those checks (planning needs no media). With a font locator,
     /// checks that every font the style names exists and reads the family of a font file; with nil, skips that.
     public static func load(_ url: URL, probe: (any SourceProbe)?, fonts: (any FontLocator)? = nil) -> ManifestResult {
+        // Reading a named pipe would wait for a writer forever.
+        let kind = FileKind(path: absolute(url).path)
+        guard kind == .regular || kind == .missing else {
+            return ManifestResult(project: nil, diagnostics: [Diagnostic(
+                file: displayPath(url), path: "", line: 0, column: 0, severity: .error,
+                message: "expected a manifest file, found \(kind.phrase): \(absolute(url).path)")])
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url)
@@ -54,7 +62,11 @@ public enum ManifestLoader {
             decoder.readCaptionFiles(&draft!)
             decoder.checkCardStyles(&draft!, probe: probe, fonts: fonts)
         }
-        if let draft, let probe { decoder.checkMedia(draft, probe: probe) }
+        if let draft, let probe {
+            decoder.checkMedia(draft, probe: probe)
+        } else if let draft {
+            decoder.checkSourceKinds(draft)
+        }
         let project = decoder.hasErrors ? nil : draft.flatMap { decoder.project($0, manifestURL: manifestURL) }
 
         // Document order: a producer fixes a manifest top to bottom. Ties keep the order found. The manifest's
@@ -86,20 +98,30 @@ public enum ManifestLoader {
 }
 
 extension ManifestDecoder {
-    /// Resolves a path written in the manifest against its folder and checks that it names a file,
-    /// reporting at the place it was written when it is missing or a folder.
+    /// Resolves a path written in the manifest against its folder and checks that it names a regular file
+    /// (symbolic links followed), reporting at the place it was written when it is missing, a folder, or a named
+    /// pipe, device or socket: reading those would wait forever or never end.
     mutating func existingFile(_ written: Located<String>, expected: String) -> URL? {
         let url = ManifestLoader.resolve(written.value, against: baseURL)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+        switch FileKind(path: url.path) {
+        case .regular:
+            return url
+        case .missing:
             report(written.path, written.position, "file not found: \(url.path)")
-            return nil
+        case let kind:
+            report(written.path, written.position, "expected \(expected), found \(kind.phrase): \(url.path)")
         }
-        guard !isDirectory.boolValue else {
-            report(written.path, written.position, "expected \(expected), found a folder: \(url.path)")
-            return nil
+        return nil
+    }
+
+    /// Without media checks (`plan`), sources are still opened for their frame rates: one that is there but is
+    /// not a regular file is refused here, before anything waits on it. A missing one is left to `render`.
+    mutating func checkSourceKinds(_ draft: ManifestDraft) {
+        for source in draft.sources {
+            guard let file = source.file,
+                  FileKind(path: ManifestLoader.resolve(file.value, against: baseURL).path) != .missing else { continue }
+            _ = existingFile(file, expected: "a media file")
         }
-        return url
     }
 
     /// Opens every source through the probe: it must exist, be media with a video stream, and last at least

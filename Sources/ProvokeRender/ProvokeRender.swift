@@ -1,13 +1,15 @@
 // ProvokeRender: executes a RenderPlan, one output at a time: for each segment, decode the source
 // range (seeking to the keyframe before the in-point), pick the frame shown at each output frame
 // time, normalise it (rotate, scale, letterbox, yuv420p) and burn in captions (libass) in a filter graph,
-// encode (libx264, AAC, mov_text captions) and mux into one MP4 that appears by atomic rename, with its
-// .srt/.vtt caption sidecars and JSON record beside it.
+// encode (libx264, AAC, mov_text captions) and mux into one MP4 that appears together with its .srt/.vtt
+// caption sidecars and JSON record (all staged under temporary names and renamed at once: ProvokeSystem's
+// StagedFiles), or not at all.
 // It never decides what goes where: that is the plan's job (ProvokeTimeline).
 import FFmpegKit
 import Foundation
 import ProvokeCaptions
 import ProvokeManifest
+import ProvokeSystem
 import ProvokeTimeline
 
 /// Why an output could not be rendered. `isInputProblem` separates bad media (exit 1) from failures
@@ -19,7 +21,7 @@ public struct RenderError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// Thrown when the cancellation check says stop (Ctrl-C); no partial file is left.
+/// Thrown when the cancellation check says stop (SIGINT, SIGTERM, SIGHUP); no partial file is left.
 public struct RenderCancelled: Error, CustomStringConvertible {
     public init() {}
     public var description: String { "cancelled" }
@@ -57,9 +59,32 @@ public struct Renderer {
         self.isCancelled = isCancelled
     }
 
-    /// Renders one output into `directory` as `<output>.mp4` and `<output>.json`.
+    /// Renders one output into `directory` as `<output>.mp4` and `<output>.json` (and `.srt`, `.vtt` with
+    /// soft captions). They appear together, or none of them does and whatever was there before stays; the
+    /// record is renamed into place last, so a record always names an MP4 that is there. Temporary files that
+    /// killed renders left in `directory` are removed first.
     public func render(_ plan: OutputPlan, into directory: URL) throws -> RenderedOutput {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw RenderError(output: plan.output, message: "\(directory.path): cannot create the folder: "
+                              + "\(error.localizedDescription)", isInputProblem: false)
+        }
+        TemporaryFiles.removeAbandoned(in: directory.path)
+        let files = StagedFiles()
+        defer { files.discard() }
+        do {
+            return try render(plan, into: directory, staging: files)
+        } catch let e as FileError {
+            throw RenderError(output: plan.output, message: e.description, isInputProblem: e.isInputProblem)
+        } catch let e as FFmpegError {
+            throw RenderError(output: plan.output, message: e.description, isInputProblem: false)
+        } catch let e where !(e is RenderError || e is RenderCancelled) {
+            throw RenderError(output: plan.output, message: String(describing: e), isInputProblem: false)
+        }
+    }
+
+    private func render(_ plan: OutputPlan, into directory: URL, staging files: StagedFiles) throws -> RenderedOutput {
         let mp4 = directory.appendingPathComponent("\(plan.output).mp4")
         let recordURL = directory.appendingPathComponent("\(plan.output).json")
         let srtURL = directory.appendingPathComponent("\(plan.output).srt")
@@ -70,7 +95,13 @@ public struct Renderer {
         let file = try OutputFile(path: mp4.path, format: "mp4", tags: plan.tags,
                                   // faststart: the index goes before the media, so browsers and phones
                                   // play while downloading; use_metadata_tags keeps custom keys (audience).
-                                  muxerOptions: [("movflags", "+faststart+use_metadata_tags")])
+                                  muxerOptions: [("movflags", "+faststart+use_metadata_tags")],
+                                  stagedWith: files)
+        // Every destination is checked now (a folder or a pipe where the record goes), not after the encode.
+        // Staging order is rename order: the record goes last.
+        let srtStaged = captions.hasSoftCaptions ? try files.stage(srtURL.path) : nil
+        let vttStaged = captions.hasSoftCaptions ? try files.stage(vttURL.path) : nil
+        let recordStaged = try files.stage(recordURL.path)
         var video = VideoEncoderSettings(width: format.width, height: format.height, frameRate: format.fps)
         video.preset = preset
         video.crf = crf
@@ -119,20 +150,16 @@ public struct Renderer {
         } catch let e as FFmpegError {
             throw RenderError(output: plan.output, message: "\(mp4.path): \(e.reason) (\(e.call))", isInputProblem: false)
         }
-        // Encodes what is queued, writes the trailer and renames the file into place.
+        // Encodes what is queued and writes the trailer, still under the temporary name.
         try sink.finish(totalSamples: plan.audioSampleCount)
 
-        // Sidecars with the same cues as the track (overlaps kept: both formats allow them). Sidecars left
-        // from an earlier render with soft captions go, so the folder matches the record.
-        if captions.hasSoftCaptions {
-            try writeAtomically(Data(CaptionFormat.srt.write(captions.outputCues).utf8), to: srtURL)
-            try writeAtomically(Data(CaptionFormat.vtt.write(captions.outputCues).utf8), to: vttURL)
-        } else {
-            unlink(srtURL.path)
-            unlink(vttURL.path)
+        // Sidecars with the same cues as the track (overlaps kept: both formats allow them).
+        if let srtStaged, let vttStaged {
+            try files.write(Data(CaptionFormat.srt.write(captions.outputCues).utf8), toStaged: srtStaged)
+            try files.write(Data(CaptionFormat.vtt.write(captions.outputCues).utf8), toStaged: vttStaged)
         }
 
-        let sha = try sha256Hex(ofFileAt: mp4.path)
+        let sha = try sha256Hex(ofFileAt: file.temporaryPath)
         var record = RenderRecord(plan: plan, file: mp4.lastPathComponent, sha256: sha, renderedAt: Date())
         record.captions = RenderRecord.Captions(
             mode: captions.mode, cues: captions.cues.count, speakers: captions.lowerThirds.count,
@@ -140,7 +167,13 @@ public struct Renderer {
             language: captions.hasSoftCaptions ? "eng" : nil,
             srt: captions.hasSoftCaptions ? srtURL.lastPathComponent : nil,
             vtt: captions.hasSoftCaptions ? vttURL.lastPathComponent : nil)
-        try writeAtomically(try record.jsonData(), to: recordURL)
+        try files.write(try record.jsonData(), toStaged: recordStaged)
+        try files.commit()
+        // Sidecars left from an earlier render with soft captions go, so the folder matches the record; only
+        // files (never a device or pipe someone put there) are removed.
+        if !captions.hasSoftCaptions {
+            for sidecar in [srtURL.path, vttURL.path] where FileKind(linkAt: sidecar) == .regular { unlink(sidecar) }
+        }
         return RenderedOutput(mp4: mp4, record: recordURL, srt: captions.hasSoftCaptions ? srtURL : nil,
                               vtt: captions.hasSoftCaptions ? vttURL : nil, plan: plan, sha256: sha, renderRecord: record)
     }
@@ -186,17 +219,6 @@ final class FrameGrab: TimelineOutput {
     func appendAudio(_ chunk: Frame) throws {}
 }
 
-/// Writes `data` under a temporary name in the same folder, then renames it into place.
-func writeAtomically(_ data: Data, to url: URL) throws {
-    let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())")
-    try data.write(to: tmp)
-    if rename(tmp.path, url.path) != 0 {
-        let reason = String(cString: strerror(errno))
-        unlink(tmp.path)
-        throw RenderError(output: url.lastPathComponent, message: "\(url.path): cannot rename into place: \(reason)", isInputProblem: false)
-    }
-}
-
 extension RenderRecord {
     init(plan: OutputPlan, file: String, sha256: String, renderedAt: Date) {
         let fps = plan.format.fps
@@ -215,7 +237,10 @@ extension RenderRecord {
                                      outputEnd: seconds(segment.frames.end), outputStartFrame: segment.frames.start,
                                      outputEndFrame: segment.frames.end)
         }
-        let stamp = ISO8601DateFormatter().string(from: renderedAt)
+        // Milliseconds: two versions rendered within one second must still order by render time in the ledger.
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let stamp = formatter.string(from: renderedAt)
         self.init(project: plan.project, projectTitle: plan.projectTitle, output: plan.output, audience: plan.audience,
                   title: plan.title, duration: seconds(plan.frameCount), frames: plan.frameCount, fps: fps,
                   width: plan.format.width, height: plan.format.height, audioSamples: plan.audioSampleCount,

@@ -3,6 +3,7 @@ import Foundation
 import ProvokeCards
 import ProvokeCaptions
 import ProvokeManifest
+import ProvokeSystem
 import ProvokeTimeline
 
 /// Produces one segment of an output (all its frames and sound, some of its frames without sound for a piece
@@ -261,15 +262,14 @@ final class CardReader {
     }
 }
 
-/// A file that exists while its owner does: written at init, removed in deinit (also when rendering fails).
+/// A file that exists while its owner does: written at init, removed in deinit (also when rendering fails,
+/// and by the signal handler when the process is stopped first).
 final class ScratchFile {
     let path: String
-    init(in folder: URL, name: String, contents: Data) throws {
-        let url = folder.appendingPathComponent(".\(name).partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        try contents.write(to: url)
-        path = url.path
+    init(in folder: URL, name: String, contents: Data) throws(FileError) {
+        path = try TemporaryFiles.create(in: folder, for: name, contents)
     }
-    deinit { unlink(path) }
+    deinit { TemporaryFiles.remove(path) }
 }
 
 /// The style's music bed, decoded and resampled once, looped to the length all cards need.

@@ -1,5 +1,6 @@
 import ProvokeCaptions
 import ProvokeManifest
+import ProvokeSystem
 
 /// The printable form of a RenderPlan (`provoke plan --json`): every segment with its source range in
 /// seconds and frames and its output range, and every caption and speaker name with its output times, exactly
@@ -198,7 +199,7 @@ public struct PlanDocument: Codable, Equatable, Sendable {
     /// Milliseconds as "HH:MM:SS.mmm".
     static func clock(_ milliseconds: Int64) -> String { OutputTime(microseconds: milliseconds * 1000).description }
 
-    /// A plain-text table for people.
+    /// A plain-text table for people, with control characters shown as escapes (`\u{1b}`).
     public var text: String {
         var lines: [String] = ["project \(project): \(title)"]
         for o in outputs {
@@ -250,7 +251,9 @@ public struct PlanDocument: Codable, Equatable, Sendable {
                              + (speaker.role.map { ", \($0)" } ?? ""))
             }
         }
-        return lines.joined(separator: "\n")
+        // Titles, card words, caption text and names come from files someone else may have written: an ESC or
+        // BEL in them must not reach the terminal.
+        return lines.map(VisibleText.escaped).joined(separator: "\n")
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import ProvokeManifest
 
 /// The `<output-id>.json` record written beside every rendered MP4. It says what the file is
@@ -131,5 +132,44 @@ public struct RenderRecord: Codable, Equatable, Sendable {
         self.fps = fps; self.width = width; self.height = height; self.audioSamples = audioSamples
         self.sampleRate = sampleRate; self.clips = clips; self.ideas = ideas; self.file = file
         self.sha256 = sha256; self.renderedAt = renderedAt; self.captions = captions
+    }
+}
+
+/// Why a file is not a render record, in words: `missing key "sha256"`, `clips[0].sourceIn: expected a number`.
+public struct RenderRecordError: Error, Equatable, CustomStringConvertible, Sendable {
+    public var message: String
+    public var description: String { message }
+}
+
+extension RenderRecord {
+    /// Reads a record from JSON. Failures say which key and what was expected, never Swift's `DecodingError`
+    /// dump (`keyNotFound(CodingKeys(stringValue: …), Context(…))`), which means nothing to a producer.
+    public static func decode(_ data: Data) throws(RenderRecordError) -> RenderRecord {
+        do {
+            return try JSONDecoder().decode(RenderRecord.self, from: data)
+        } catch let error as DecodingError {
+            throw RenderRecordError(message: describe(error))
+        } catch {
+            throw RenderRecordError(message: "not JSON")
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func place(_ path: [any CodingKey]) -> String {
+            path.map { key in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }.joined()
+                .trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        }
+        switch error {
+        case let .keyNotFound(key, context):
+            return "missing key \"\(place(context.codingPath + [key]))\""
+        case let .typeMismatch(type, context), let .valueNotFound(type, context):
+            let expected = type == String.self ? "a string" : type == Int.self ? "a whole number"
+                : type == Double.self ? "a number" : type == Bool.self ? "true or false" : "another kind of value"
+            return "\(place(context.codingPath)): expected \(expected)"
+        case let .dataCorrupted(context):
+            return context.codingPath.isEmpty ? "not JSON" : "\(place(context.codingPath)): not a valid value"
+        @unknown default:
+            return "not a render record"
+        }
     }
 }

@@ -7,6 +7,7 @@ import FFmpegKit
 import Foundation
 import ProvokeLedger
 import ProvokeManifest
+import ProvokeSystem
 import ProvokeTimeline
 
 /// The ledger's subcommands (contacts, deliver, deliveries, pending, register, export), added to `provoke`.
@@ -92,11 +93,12 @@ func reportingErrors(_ body: () throws -> Void) throws {
 }
 
 private func printError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
+    printStderr(line)
 }
 
+/// Like `writeStderr`: a closed pipe or terminal must not crash the command.
 func printOut(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+    try? FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
 }
 
 /// A video named on the command line: an MP4 path (found by its SHA-256) or `project/output` (its newest
@@ -172,16 +174,19 @@ struct RegisterCommand: ParsableCommand {
         let recordPath = URL(fileURLWithPath: file).deletingPathExtension().appendingPathExtension("json").path
         let data: Data
         do {
+            try InputFiles.requireRegularIfPresent(recordPath)
             data = try Data(contentsOf: URL(fileURLWithPath: recordPath))
+        } catch let error as FileError {
+            throw LedgerError(.badInput, file: file, "its render record \(recordPath) \(error.message)")
         } catch {
             throw LedgerError(.badInput, file: file, "its render record \(recordPath) cannot be read"
                               + " (\(error.localizedDescription)); was it rendered by provoke render?")
         }
         let record: RenderRecord
         do {
-            record = try JSONDecoder().decode(RenderRecord.self, from: data)
+            record = try RenderRecord.decode(data)
         } catch {
-            throw LedgerError(.badInput, file: recordPath, "not a provoke render record: \(error)")
+            throw LedgerError(.badInput, file: recordPath, "not a provoke render record: \(error.message)")
         }
         let sha = try sha256Hex(ofFileAt: file)
         if sha != record.sha256.lowercased() {
@@ -396,6 +401,7 @@ struct ExportDeliveriesCommand: ParsableCommand {
     var file: String
 
     func run() throws {
+        Interruption.install(.exitAtOnce)
         try reportingErrors {
             let count = try ledger.open().exportDeliveries(to: file, filter: filter.filter)
             printOut("\(file): \(count) deliver\(count == 1 ? "y" : "ies")\n")

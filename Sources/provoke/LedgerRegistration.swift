@@ -11,12 +11,28 @@ struct LedgerRegistrationOptions: ParsableArguments {
     @Flag(help: "Do not register the rendered files in the ledger.")
     var noLedger = false
 
-    func register(_ output: RenderedOutput) throws {
-        guard !noLedger else { return }
-        let path = Ledger.location(option: ledger)
+    /// The ledger, opened (created or upgraded) and checked before anything is rendered: a ledger that cannot
+    /// record the result stops the render at once, with its own message. Nil with --no-ledger.
+    func openChecked() throws -> Ledger? {
+        guard !noLedger else { return nil }
+        return try reportingLedgerErrors {
+            let ledger = try Ledger(path: Ledger.location(option: ledger))
+            try ledger.requireIntact()
+            return ledger
+        }
+    }
+
+    func register(_ output: RenderedOutput, in ledger: Ledger?) throws {
+        guard let ledger else { return }
+        try reportingLedgerErrors {
+            let registration = try ledger.registerVideo(output.renderRecord, path: output.mp4.path)
+            print("  recorded in \(ledger.path)\(registration.isNew ? "" : " (same file as before)")")
+        }
+    }
+
+    private func reportingLedgerErrors<T>(_ body: () throws -> T) throws -> T {
         do {
-            let registration = try Ledger(path: path).registerVideo(output.renderRecord, path: output.mp4.path)
-            print("  recorded in \(path)\(registration.isNew ? "" : " (same file as before)")")
+            return try body()
         } catch let error as LedgerError {
             for line in error.diagnostics { printStderr("provoke: " + line) }
             throw ExitCode(error.exitCode)

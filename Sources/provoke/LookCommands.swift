@@ -3,10 +3,12 @@ import FFmpegKit
 import Foundation
 import ProvokeManifest
 import ProvokeRender
+import ProvokeSystem
 import ProvokeTimeline
 
 // Looking at an output without rendering it: one frame (`still`) or one frame per sequence item (`storyboard`),
-// each exactly as the render would show it, written as PNG by atomic rename.
+// each exactly as the render would show it, written as PNG with `FileOutput.write`: a file by atomic rename, a
+// device or pipe (`-o /dev/stdout`) as a stream.
 
 struct Still: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,10 +23,12 @@ struct Still: ParsableCommand {
     @Option(name: .customLong("at"), help: "Output time: seconds (12.5) or HH:MM:SS.mmm.")
     var at: String
 
-    @Option(name: [.customShort("o"), .customLong("png")], help: "The PNG to write. Default: <output>-<time>.png in the current folder.")
+    @Option(name: .customShort("o"),
+            help: ArgumentHelp("The PNG to write. Default: <output>-<time>.png in the current folder.", valueName: "file.png"))
     var file: String?
 
     func run() throws {
+        Interruption.install(.exitAtOnce)
         let microseconds: Int64
         do {
             microseconds = at.contains(":") ? try TimeLiteral.microseconds(fromClock: at)
@@ -58,10 +62,12 @@ struct StoryboardCommand: ParsableCommand {
     @Option(name: .customLong("output"), help: "The output to look at.")
     var output: String
 
-    @Option(name: [.customShort("o"), .customLong("png")], help: "The PNG to write. Default: <output>-storyboard.png in the current folder.")
+    @Option(name: .customShort("o"),
+            help: ArgumentHelp("The PNG to write. Default: <output>-storyboard.png in the current folder.", valueName: "file.png"))
     var file: String?
 
     func run() throws {
+        Interruption.install(.exitAtOnce)
         let project = try loadProject(manifest, probeMedia: true, quietWarnings: true)
         guard let plan = try planOrUsageError(project, [output]).outputs.first else { throw ExitCode.usage }
         let destination = URL(fileURLWithPath: file ?? "\(output)-storyboard.png")
@@ -70,27 +76,19 @@ struct StoryboardCommand: ParsableCommand {
     }
 }
 
-/// Makes a picture and writes it as PNG under a temporary name, renamed into place; maps failures to exit codes.
+/// Makes a picture and writes it as PNG (see `FileOutput.write`); maps failures to exit codes.
 func writePicture(_ destination: URL, output: String, make: () throws -> Frame) throws {
     do {
         let png = try PNGImage.encode(try make())
-        let temporary = destination.deletingLastPathComponent()
-            .appendingPathComponent(".\(destination.lastPathComponent).partial-\(getpid())")
-        try png.write(to: temporary)
-        guard rename(temporary.path, destination.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary.path)
-            printStderr("provoke: \(destination.path): cannot rename into place: \(reason)")
-            throw ExitCode.renderFailure
-        }
+        try FileOutput.write(png, to: destination.path)
     } catch let e as RenderError {
         printStderr("provoke: \(output): \(e.message)")
         throw e.isInputProblem ? ExitCode.invalidInput : ExitCode.renderFailure
     } catch let e as FFmpegError {
         printStderr("provoke: \(output): \(e)")
         throw ExitCode.renderFailure
-    } catch let e as CocoaError {
-        printStderr("provoke: \(destination.path): \(e.localizedDescription)")
-        throw ExitCode.renderFailure
+    } catch let e as FileError {
+        printStderr("provoke: \(e)")
+        throw e.isInputProblem ? ExitCode.invalidInput : ExitCode.renderFailure
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import ProvokeCards
 import ProvokeManifest
 import ProvokeRender
+import ProvokeSystem
 import ProvokeTimeline
 
 /// Loads and validates a manifest, printing every diagnostic as `file:line:column: path: message`.
@@ -106,8 +107,10 @@ struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render a project's outputs to audience-tagged MP4s (with a JSON record beside each).",
         discussion: """
-        Validates first and renders nothing if the manifest is invalid. Each output is written to a \
-        temporary name and renamed when complete; one failing output does not stop the others.
+        Validates and opens the ledger first, and renders nothing if either fails. An output's MP4, \
+        sidecars and record are written under temporary names and renamed together when all are \
+        complete; one failing output does not stop the others. SIGINT, SIGTERM and SIGHUP stop it \
+        within a frame, leaving no temporary file (exit 130).
         """)
 
     @Argument(help: "The project manifest (JSON).")
@@ -122,23 +125,23 @@ struct Render: ParsableCommand {
     @OptionGroup var ledger: LedgerRegistrationOptions
 
     func run() throws {
+        // From the start: validating can take a while, and a stop then must not leave the terminal hanging.
+        Interruption.install(.stopWhenPolled)
         let project = try loadProject(manifest, probeMedia: true)
         let plan = try planOrUsageError(project, outputs)
         let directory = outDir.map { URL(fileURLWithPath: $0) } ?? project.baseURL.appendingPathComponent("out")
-        Interrupt.install()
+        let ledger = try self.ledger.openChecked()
         let progress = ProgressReporter()
         let renderer = Renderer(progress: { progress.update(done: $0.framesDone, total: $0.framesTotal) },
-                                isCancelled: { Interrupt.requested })
+                                isCancelled: { Interruption.requested })
         var written: [RenderedOutput] = []
         var failures: [(String, String, Bool)] = []
         for output in plan.outputs {
             progress.begin(output.output)
+            let result: RenderedOutput
             do {
-                let result = try renderer.render(output, into: directory)
+                result = try renderer.render(output, into: directory)
                 progress.end()
-                written.append(result)
-                print("\(output.output): wrote \(result.mp4.path) (\(output.duration), \(output.frameCount) frames, sha256 \(result.sha256.prefix(12)))")
-                try ledger.register(result)
             } catch is RenderCancelled {
                 progress.end()
                 printStderr("provoke: interrupted; \(output.output) was not written")
@@ -147,17 +150,23 @@ struct Render: ParsableCommand {
                 progress.end()
                 printStderr("provoke: \(output.output): \(e.message)")
                 failures.append((output.output, e.message, e.isInputProblem))
-            } catch {
-                progress.end()
-                printStderr("provoke: \(output.output): \(error)")
-                failures.append((output.output, "\(error)", false))
+                continue
             }
+            written.append(result)
+            print("\(output.output): wrote \(result.mp4.path) (\(output.duration), \(output.frameCount) frames, sha256 \(result.sha256.prefix(12)))")
+            // A ledger that fails now (the disk filled, another process holds it) stops the run with its own
+            // message: the next outputs could not be recorded either.
+            try self.ledger.register(result, in: ledger)
         }
         print("rendered \(written.count) of \(plan.outputs.count) outputs into \(directory.path)")
         if !failures.isEmpty {
             print("failed:")
-            for (id, why, _) in failures { print("  \(id): \(why)") }
+            for (id, why, _) in failures { print("  \(id): \(VisibleText.escaped(why))") }
             throw failures.allSatisfy(\.2) ? ExitCode.invalidInput : ExitCode.renderFailure
+        }
+        if Interruption.requested {
+            printStderr("provoke: interrupted after the last output was written")
+            throw ExitCode.interrupted
         }
     }
 }

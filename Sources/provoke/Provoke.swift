@@ -9,7 +9,7 @@ struct Provoke: ParsableCommand {
         abstract: "Turn provocation-event recordings into captioned, audience-tagged videos and track who received them.",
         discussion: """
         Exit codes: 0 success, 1 invalid input (manifest or media), 2 usage, 3 failure while rendering \
-        or writing, 130 after Ctrl-C.
+        or writing, 130 after Ctrl-C, SIGTERM or SIGHUP.
         """,
         subcommands: [Validate.self, Plan.self, Render.self, Still.self, StoryboardCommand.self, Samples.self]
             + ledgerCommands + reportCommands)
@@ -23,7 +23,7 @@ struct Provoke: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                writeStderr(fullMessage(for: error) + "\n")
                 Foundation.exit(ExitCode.usage.rawValue)
             }
             exit(withError: error)
@@ -40,5 +40,11 @@ extension ExitCode {
 
 /// Writes a line to standard error.
 func printStderr(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    writeStderr(text + "\n")
+}
+
+/// Writes to standard error, ignoring failure: after SIGHUP the terminal is gone and writes fail (EIO), and
+/// FileHandle's non-throwing `write` would then crash the process before it could clean up.
+func writeStderr(_ text: String) {
+    try? FileHandle.standardError.write(contentsOf: Data(text.utf8))
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
+import FFmpegKit
 import Foundation
 import ProvokeSamples
+import ProvokeSystem
 
 struct Samples: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,6 +29,7 @@ struct Samples: ParsableCommand {
     var font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
     func run() throws {
+        Interruption.install(.exitAtOnce)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let sessions: [(String, String, String, String?)] = [
             ("session-may1.mp4", "A", "Dr Asha Patel · GP partner, Leeds", speechA),
@@ -48,7 +51,7 @@ struct Samples: ParsableCommand {
             do {
                 try SampleMedia.write(spec, to: path)
             } catch {
-                printStderr("provoke: \(path): \(error)")
+                printStderr("provoke: \(Self.message(error, path))")
                 throw ExitCode.renderFailure
             }
             print("wrote \(path)")
@@ -58,9 +61,18 @@ struct Samples: ParsableCommand {
         do {
             try SampleMedia.writeSound(.chord, seconds: 30, to: bed)
         } catch {
-            printStderr("provoke: \(bed): \(error)")
+            printStderr("provoke: \(Self.message(error, bed))")
             throw ExitCode.renderFailure
         }
         print("wrote \(bed)")
+    }
+
+    /// `path: reason`, naming the file once (both error types already name it).
+    static func message(_ error: any Error, _ path: String) -> String {
+        switch error {
+        case let e as FileError: return e.description
+        case let e as FFmpegError: return "\(e.file ?? path): \(e.reason)"
+        default: return "\(path): \(error)"
+        }
     }
 }

@@ -3,22 +3,6 @@ import Foundation
 import Glibc
 #endif
 
-/// Ctrl-C: the first SIGINT sets a flag that the renderer polls between frames, so it stops within a
-/// frame, removes its temporary file and the process exits 130. A second Ctrl-C exits at once.
-enum Interrupt {
-    nonisolated(unsafe) private static var flag: sig_atomic_t = 0
-
-    static func install() {
-        signal(SIGINT) { _ in
-            if Interrupt.flag != 0 { _exit(130) }
-            Interrupt.flag = 1
-        }
-        signal(SIGTERM) { _ in Interrupt.flag = 1 }
-    }
-
-    static var requested: Bool { flag != 0 }
-}
-
 /// Progress on a terminal: one updating line per output (percent, fps, ETA). Not a terminal: a plain
 /// line at every tenth and at the end, for logs.
 final class ProgressReporter {
@@ -45,7 +29,7 @@ final class ProgressReporter {
             let fps = elapsed > 0 ? Double(done) / elapsed : 0
             let eta = fps > 0 ? Double(total - done) / fps : 0
             let line = String(format: "\r%@  %3.0f%%  %5.1f fps  ETA %@ ", current, fraction * 100, fps, clock(eta))
-            FileHandle.standardError.write(Data(line.utf8))
+            writeStderr(line)
         } else {
             let tenth = Int(fraction * 10)
             if tenth > lastTenth && tenth < 10 {
@@ -56,7 +40,7 @@ final class ProgressReporter {
     }
 
     func end() {
-        if isTTY { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if isTTY { writeStderr("\r\u{1B}[K") }
     }
 
     func clock(_ seconds: Double) -> String {

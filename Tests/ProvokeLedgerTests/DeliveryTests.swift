@@ -112,6 +112,18 @@ final class DeliveryTests: XCTestCase {
         XCTAssertEqual(try ledger.deliveries().count, 0)
     }
 
+    /// Render A, then B, within one second; register B first. B is the latest because it was rendered later, which
+    /// the ledger can tell only from the milliseconds render records carry.
+    func testVersionsRenderedWithinOneSecondOrderByTheirMilliseconds() throws {
+        let b = try ledger.registerVideo(makeRecord(sha256: fakeSHA(2), renderedAt: "2025-03-01T10:00:00.900Z"),
+                                         path: "b/icb-cut.mp4").video
+        let a = try ledger.registerVideo(makeRecord(sha256: fakeSHA(1), renderedAt: "2025-03-01T10:00:00.100Z"),
+                                         path: "a/icb-cut.mp4").video
+        XCTAssertEqual(try ledger.versions(project: "campaign", output: "icb-cut"), [a, b])
+        XCTAssertEqual(try ledger.latestVideo(project: "campaign", output: "icb-cut"), b)
+        XCTAssertEqual(b.renderedAt, "2025-03-01T10:00:00.900Z")
+    }
+
     func testVersionsAndPending() throws {
         let v1 = try ledger.registerVideo(makeRecord(sha256: fakeSHA(1), renderedAt: "2025-03-01T10:00:00Z"),
                                           path: "v1/icb-cut.mp4").video

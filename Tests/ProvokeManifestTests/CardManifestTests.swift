@@ -161,6 +161,17 @@ final class CardManifestTests: XCTestCase {
         ])
     }
 
+    /// Issue 16: a point of just "\u0000" drew an empty bullet. Text with nothing but control characters shows
+    /// nothing, so it is as empty as "".
+    func testTextOfOnlyControlCharactersIsEmpty() {
+        let text = cards(#""Count outcomes""#, #""\u0000""#)
+            .replacingOccurrences(of: #""label": "of practices have a vacancy""#, with: #""label": "\u0007 \u001B""#)
+        XCTAssertEqual(located(check(text)), [
+            #"\#(at(#""\u0000""#, in: text)): cards[3].points[1]: expected a non-empty string, found "\u0000", which has only control characters (they show nothing)"#,
+            #"\#(at(#""\u0007 \u001B""#, in: text)): cards[4].label: expected a non-empty string, found "\u0007 \u001B", which has only control characters (they show nothing)"#,
+        ])
+    }
+
     func testAnUnknownTemplateSuggestsOneAndIsTheOnlyComplaint() {
         let text = cards(#""template": "quote""#, #""template": "quotes""#)
         XCTAssertEqual(located(check(text)), [
@@ -407,6 +418,23 @@ final class CardManifestTests: XCTestCase {
         XCTAssertEqual(located(check(text, fonts: fonts)), [
             #"\#(at(#""Sans, Bold""#, in: text)): style.font: expected a font family name without commas, braces, backslashes or line breaks, found "Sans, Bold""#,
         ])
+    }
+
+    /// Issue 16: libass reads every file in the fonts folder it is given, so a named pipe there hung `still` and
+    /// `render` after `validate` said the manifest was valid.
+    func testTheFontsFolderHoldsNoNamedPipe() throws {
+        let font = try touch("assets/fonts/Campaign-Bold.ttf")
+        let pipe = projectFolder.appendingPathComponent("assets/fonts/evil.ttf").standardizedFileURL
+        XCTAssertEqual(mkfifo(pipe.path, 0o600), 0)
+        let fonts = FixedFonts(inProjectFolder: ["Campaign Sans"], files: [font.path: ["Campaign"]])
+        let folder = font.deletingLastPathComponent().path
+        for written in ["Campaign Sans", "assets/fonts/Campaign-Bold.ttf"] {
+            let text = styled(#"{"font": "\#(written)"}"#)
+            let place = at("\"\(written)\"", in: text)
+            XCTAssertEqual(located(check(text, fonts: fonts)), [
+                #"\#(place): style.font: expected only font files in \#(folder) (libass reads every file there), found a named pipe: \#(pipe.path)"#,
+            ])
+        }
     }
 
     func testAFontFileIsReadForItsFamily() throws {

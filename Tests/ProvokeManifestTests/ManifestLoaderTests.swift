@@ -34,6 +34,17 @@ final class ManifestLoaderTests: XCTestCase {
 
     // MARK: Valid manifests
 
+    /// Issue 16: FFmpeg's metadata values are C strings, so a NUL in a title cut the MP4's title tag short.
+    func testTitlesHoldNoControlCharacters() {
+        let text = replacing(#""title": "For the colleges""#, with: #""title": "For the\u0000 colleges""#)
+        XCTAssertEqual(located(load(text)), [
+            #"\#(at(#""For the\u0000"#, in: text)): outputs[1].title: expected a title without control characters (NUL, line breaks, tabs; the MP4's title tag holds one line, and is cut at a NUL), found "For the\u0000 colleges""#,
+        ])
+        let project = replacing(#""title": "Increasing access is harmful to health""#,
+                                with: #""title": "Increasing access\nis harmful""#)
+        XCTAssertEqual(located(load(project)).map { $0.contains("project.title: expected a title without control characters") }, [true])
+    }
+
     func testValidManifestDecodesToTheExactProject() {
         let result = load(validManifest)
         XCTAssertEqual(located(result), [])

@@ -1,0 +1,152 @@
+import Foundation
+import ProvokeSystem
+import XCTest
+
+/// Real files in a temporary folder: what is at a destination decides whether it is replaced, streamed into
+/// or refused, and nothing is ever left under a temporary name.
+final class FileOutputTests: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("provoke-system-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(at: dir) }
+
+    func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+
+    func names() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() }
+
+    func testANewOrRegularFileIsReplacedWhole() throws {
+        try FileOutput.write(Data("one".utf8), to: path("a.csv"))
+        try FileOutput.write(Data("two".utf8), to: path("a.csv"))
+        XCTAssertEqual(try String(contentsOfFile: path("a.csv"), encoding: .utf8), "two")
+        XCTAssertEqual(try names(), ["a.csv"], "no temporary file left")
+    }
+
+    /// As root, a device made with mknod (major 1, minor 7 on Linux: dev_t is major << 8 | minor for small numbers) ; otherwise a named pipe with a reader. Either way it
+    /// is written into, not replaced.
+    func testASpecialFileIsWrittenIntoAndNeverReplaced() throws {
+        if getuid() == 0 {
+            XCTAssertEqual(mknod(path("full"), S_IFCHR | 0o600, dev_t(1 << 8 | 7)), 0, String(cString: strerror(errno)))
+            XCTAssertThrowsError(try FileOutput.write(Data("x".utf8), to: path("full"))) { error in
+                XCTAssertEqual((error as? FileError)?.description, "\(self.path("full")): no space left on device")
+            }
+            XCTAssertEqual(FileKind(path: path("full")), .characterDevice, "the device is still a device")
+            XCTAssertEqual(mknod(path("null"), S_IFCHR | 0o600, dev_t(1 << 8 | 3)), 0)
+            try FileOutput.write(Data("x".utf8), to: path("null"))
+            XCTAssertEqual(FileKind(path: path("null")), .characterDevice)
+        } else {
+            try fifoRoundTrip()
+        }
+        XCTAssertFalse(try names().contains { $0.contains(".partial-") })
+    }
+
+    func testANamedPipeIsStreamedInto() throws {
+        try fifoRoundTrip()
+    }
+
+    private func fifoRoundTrip() throws {
+        XCTAssertEqual(mkfifo(path("pipe"), 0o600), 0)
+        let received = expectation(description: "read")
+        nonisolated(unsafe) var text = ""
+        let reader = Thread { [path = path("pipe")] in
+            // Foundation's String(contentsOfFile:) refuses a pipe; a file handle reads it to its end.
+            text = FileHandle(forReadingAtPath: path).map { String(decoding: $0.readDataToEndOfFile(), as: UTF8.self) } ?? "?"
+            received.fulfill()
+        }
+        reader.start()
+        try FileOutput.write(Data("through the pipe".utf8), to: path("pipe"))
+        wait(for: [received], timeout: 10)
+        XCTAssertEqual(text, "through the pipe")
+        XCTAssertEqual(FileKind(path: path("pipe")), .namedPipe)
+    }
+
+    func testASymbolicLinkIsWrittenThrough() throws {
+        try FileManager.default.createDirectory(atPath: path("real"), withIntermediateDirectories: true)
+        try Data("old".utf8).write(to: URL(fileURLWithPath: path("real/target.png")))
+        XCTAssertEqual(symlink(path("real/target.png"), path("link.png")), 0)
+        try FileOutput.write(Data("new".utf8), to: path("link.png"))
+        XCTAssertEqual(FileKind(linkAt: path("link.png")), .symbolicLink, "the link stays a link")
+        XCTAssertEqual(try String(contentsOfFile: path("real/target.png"), encoding: .utf8), "new")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: path("real")), ["target.png"])
+    }
+
+    func testADanglingLinkAFolderAndASocketAreRefused() throws {
+        XCTAssertEqual(symlink(path("nowhere"), path("dangling")), 0)
+        XCTAssertThrowsError(try FileOutput.write(Data(), to: path("dangling"))) { error in
+            XCTAssertTrue("\(error)".contains("symbolic link to a missing file"), "\(error)")
+        }
+        XCTAssertEqual(FileKind(path: path("nowhere")), .missing, "nothing created at the link's target")
+        try FileManager.default.createDirectory(atPath: path("folder"), withIntermediateDirectories: true)
+        XCTAssertThrowsError(try FileOutput.write(Data(), to: path("folder"))) { error in
+            XCTAssertTrue("\(error)".contains("is a folder"), "\(error)")
+        }
+        let staged = StagedFiles()
+        XCTAssertEqual(mkfifo(path("fifo.mp4"), 0o600), 0)
+        XCTAssertThrowsError(try staged.stage(path("fifo.mp4"))) { error in
+            XCTAssertEqual((error as? FileError)?.message.hasPrefix("is a named pipe"), true, "\(error)")
+        }
+        XCTAssertEqual(FileKind(path: path("fifo.mp4")), .namedPipe)
+    }
+
+    func testStagedFilesAppearTogetherOrNotAtAll() throws {
+        try Data("old record".utf8).write(to: URL(fileURLWithPath: path("o1.json")))
+        do {
+            let files = StagedFiles()
+            try files.write(Data("video".utf8), to: path("o1.mp4"))
+            try files.write(Data("record".utf8), to: path("o1.json"))
+            XCTAssertEqual(try names().filter { !$0.contains(".partial-") }, ["o1.json"], "nothing before commit")
+            // Given up before commit (an error after writing): the temporary files go, the old file stays.
+        }
+        XCTAssertEqual(try names(), ["o1.json"])
+        XCTAssertEqual(try String(contentsOfFile: path("o1.json"), encoding: .utf8), "old record")
+
+        // A rename that fails part-way (the record's destination turned into a folder) puts back what it did.
+        try FileManager.default.createDirectory(atPath: path("o2.json"), withIntermediateDirectories: true)
+        try Data("old video".utf8).write(to: URL(fileURLWithPath: path("o2.mp4")))
+        let files = StagedFiles()
+        try files.write(Data("video".utf8), to: path("o2.mp4"))
+        let record = try files.stage(path("o2.json.tmp-name"))
+        try Data("record".utf8).write(to: URL(fileURLWithPath: record))
+        try FileManager.default.createDirectory(atPath: path("o2.json.tmp-name"), withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: URL(fileURLWithPath: path("o2.json.tmp-name/occupied")))
+        XCTAssertThrowsError(try files.commit())
+        files.discard()
+        XCTAssertEqual(try String(contentsOfFile: path("o2.mp4"), encoding: .utf8), "old video", "the earlier file is back")
+        let left = try names()
+        XCTAssertFalse(left.contains { $0.contains(".partial-") }, "\(left)")
+    }
+
+    func testTemporaryFilesOfAGoneProcessAreRemoved() throws {
+        // A pid that is not running: a child that has exited and been reaped.
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/true")
+        try child.run()
+        child.waitUntilExit()
+        let gone = child.processIdentifier
+        for name in [".o1.mp4.partial-\(gone)", ".o1.ass.partial-\(gone)-123", ".o1.json.partial-\(getpid())-5",
+                     ".notes.partial-abc", "o1.mp4"] {
+            try Data().write(to: URL(fileURLWithPath: path(name)))
+        }
+        let removed = TemporaryFiles.removeAbandoned(in: dir.path)
+        XCTAssertEqual(removed.sorted(), [".o1.ass.partial-\(gone)-123", ".o1.mp4.partial-\(gone)"])
+        XCTAssertEqual(try names(), [".notes.partial-abc", ".o1.json.partial-\(getpid())-5", "o1.mp4"])
+    }
+
+    func testInputsMustBeRegularFiles() throws {
+        XCTAssertEqual(mkfifo(path("captions.srt"), 0o600), 0)
+        XCTAssertThrowsError(try InputFiles.requireRegularIfPresent(path("captions.srt"))) { error in
+            XCTAssertEqual("\(error)", "\(self.path("captions.srt")): is a named pipe, not a regular file")
+        }
+        XCTAssertNoThrow(try InputFiles.requireRegularIfPresent(path("missing.srt")))
+        XCTAssertThrowsError(try InputFiles.requireRegular(path("missing.srt")))
+    }
+
+    func testControlCharactersAreMadeVisible() {
+        XCTAssertEqual(VisibleText.escaped("hi \u{1b}]0;PWNED\u{7}\0 ok\n"), "hi \\u{1b}]0;PWNED\\u{7}\\u{0} ok\\n")
+        XCTAssertEqual(VisibleText.escaped("café 😀"), "café 😀")
+        XCTAssertEqual(VisibleText.withoutControls("\u{0}\u{7}"), "")
+    }
+}
