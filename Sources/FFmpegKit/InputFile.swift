@@ -113,6 +113,14 @@ public final class InputFile {
 
     func stream(_ index: Int) -> UnsafeMutablePointer<AVStream> { context.pointee.streams[index]! }
 
+    /// Stream `index`'s codec-level setup (for H.264, the SPS and PPS of its `avcC`): two streams whose bytes
+    /// here are equal can be joined by stream copy.
+    public func extradata(_ index: Int) -> [UInt8] {
+        let par = stream(index).pointee.codecpar.pointee
+        guard let data = par.extradata, par.extradata_size > 0 else { return [] }
+        return Array(UnsafeBufferPointer(start: data, count: Int(par.extradata_size)))
+    }
+
     static func describe(_ s: UnsafeMutablePointer<AVStream>) -> StreamInfo {
         let par = s.pointee.codecpar.pointee
         let kind: StreamInfo.Kind

@@ -17,6 +17,8 @@ public final class OutputFile {
     private var encoders: [Int: Encoder] = [:]
     /// Caption tracks: encoded one event at a time and never flushed (subtitle encoders have no delay).
     private var subtitleEncoders: [Int: Encoder] = [:]
+    /// Streams written by copy, with the time base their packets come in.
+    private var copiedTimeBases: [Int: Rational] = [:]
     private let packet = Packet()
     private var started = false
     private var finished = false
@@ -102,6 +104,33 @@ public final class OutputFile {
         packet.streamIndex = index
         packet.rescaleTimestamps(from: enc.timeBase, to: Rational(context.pointee.streams[index]!.pointee.time_base))
         try check("av_interleaved_write_frame", av_interleaved_write_frame(context, packet.pointer), file: finalPath)
+    }
+
+    /// Adds a stream that takes `input`'s stream `index` as it is coded (stream copy: no encoder); returns its
+    /// index. Write its packets with `write(_:stream:)`.
+    public func addCopy(of index: Int, from input: InputFile) throws -> Int {
+        guard let st = avformat_new_stream(context, nil) else { fatalError("avformat_new_stream: out of memory") }
+        let source = input.stream(index)
+        try check("avcodec_parameters_copy", avcodec_parameters_copy(st.pointee.codecpar, source.pointee.codecpar), file: finalPath)
+        // The tag is the source container's; the muxer picks its own for the codec.
+        st.pointee.codecpar.pointee.codec_tag = 0
+        st.pointee.time_base = source.pointee.time_base
+        st.pointee.avg_frame_rate = source.pointee.avg_frame_rate
+        st.pointee.sample_aspect_ratio = source.pointee.sample_aspect_ratio
+        copiedTimeBases[Int(st.pointee.index)] = Rational(source.pointee.time_base)
+        return Int(st.pointee.index)
+    }
+
+    /// Muxes a packet read from the input stream that stream `index` copies, its timestamps moved later by
+    /// `offset` (in that input stream's time base). The packet is left unreferenced.
+    public func write(_ packet: Packet, stream index: Int, offset: Int64 = 0) throws {
+        let p = packet.pointer
+        if p.pointee.pts != AV_NOPTS { p.pointee.pts += offset }
+        if p.pointee.dts != AV_NOPTS { p.pointee.dts += offset }
+        p.pointee.pos = -1
+        packet.streamIndex = index
+        packet.rescaleTimestamps(from: copiedTimeBases[index]!, to: Rational(context.pointee.streams[index]!.pointee.time_base))
+        try check("av_interleaved_write_frame", av_interleaved_write_frame(context, p), file: finalPath)
     }
 
     /// The encoder of stream `index`, for its frame size and time base.

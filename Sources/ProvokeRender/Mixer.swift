@@ -14,7 +14,7 @@ protocol SegmentOutput: AnyObject {
     func silence(_ count: Int) throws
 }
 
-/// What the mixed timeline goes to: the encoder (EncodeSink) or a frame grabber (stills).
+/// What the mixed timeline goes to: a piece's encoder (PieceSink), the sound track's (SoundSink) or a frame grabber (stills).
 protocol TimelineOutput: AnyObject {
     func encodeVideo(_ frame: Frame, keyframe: Bool) throws
     func appendAudio(_ chunk: Frame) throws

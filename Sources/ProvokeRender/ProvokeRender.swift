@@ -49,47 +49,65 @@ public struct RenderedOutput: Sendable {
 
 public struct Renderer {
     public var progress: (RenderProgress) -> Void
-    public var isCancelled: () -> Bool
+    public var isCancelled: @Sendable () -> Bool
     /// x264 settings; the defaults match the reference job (preset veryfast, CRF 23, high profile).
     public var preset = "veryfast"
     public var crf = 23
 
-    public init(progress: @escaping (RenderProgress) -> Void = { _ in }, isCancelled: @escaping () -> Bool = { false }) {
+    public init(progress: @escaping (RenderProgress) -> Void = { _ in }, isCancelled: @escaping @Sendable () -> Bool = { false }) {
         self.progress = progress
         self.isCancelled = isCancelled
     }
 
     /// Renders one output into `directory` as `<output>.mp4` and `<output>.json` (and `.srt`, `.vtt` with
-    /// soft captions). They appear together, or none of them does and whatever was there before stays; the
-    /// record is renamed into place last, so a record always names an MP4 that is there. Temporary files that
-    /// killed renders left in `directory` are removed first.
+    /// soft captions), without a cache: a batch of one through a temporary cache (`BatchRenderer`), so it is the
+    /// same render as every other. The files appear together, or none of them does.
     public func render(_ plan: OutputPlan, into directory: URL) throws -> RenderedOutput {
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw RenderError(output: plan.output, message: "\(directory.path): cannot create the folder: "
-                              + "\(error.localizedDescription)", isInputProblem: false)
+        var options = RenderOptions()
+        options.preset = preset
+        options.crf = crf
+        let seen = ProgressRelay(progress)
+        let batch = BatchRenderer(options: options, isCancelled: isCancelled) { event in
+            if case let .progress(output, done, total) = event { seen.send(RenderProgress(output: output, framesDone: done, framesTotal: total)) }
         }
-        TemporaryFiles.removeAbandoned(in: directory.path)
-        let files = StagedFiles()
-        defer { files.discard() }
-        do {
-            return try render(plan, into: directory, staging: files)
-        } catch let e as FileError {
-            throw RenderError(output: plan.output, message: e.description, isInputProblem: e.isInputProblem)
-        } catch let e as FFmpegError {
-            throw RenderError(output: plan.output, message: e.description, isInputProblem: false)
-        } catch let e where !(e is RenderError || e is RenderCancelled) {
-            throw RenderError(output: plan.output, message: String(describing: e), isInputProblem: false)
+        let result = try batch.render([BatchRenderer.Job(plan: plan, directory: directory)])
+        seen.flush()
+        if let failure = result.failed.first { throw failure.error }
+        guard let written = result.written.first ?? result.unchanged.first else {
+            throw RenderError(output: plan.output, message: "\(plan.output): nothing was written", isInputProblem: false)
         }
+        return written
     }
+}
 
-    private func render(_ plan: OutputPlan, into directory: URL, staging files: StagedFiles) throws -> RenderedOutput {
+/// Hands progress reported on worker threads to a caller's closure on the caller's thread, after the fact.
+final class ProgressRelay: @unchecked Sendable {  // `pending` is guarded by `lock`
+    private let lock = NSLock()
+    private var pending: [RenderProgress] = []
+    private let body: (RenderProgress) -> Void
+    init(_ body: @escaping (RenderProgress) -> Void) { self.body = body }
+    func send(_ p: RenderProgress) { lock.lock(); pending.append(p); lock.unlock() }
+    func flush() {
+        lock.lock()
+        let all = pending
+        pending = []
+        lock.unlock()
+        all.forEach(body)
+    }
+}
+
+/// Writes one output's files: the MP4 (its streams filled by the caller), the caption sidecars and the JSON
+/// record. They appear together, or none of them does and whatever was there before stays; the record is
+/// renamed into place last, so a record always names an MP4 that is there.
+struct OutputWriter {
+    let plan: OutputPlan
+    let directory: URL
+
+    func write(staging files: StagedFiles, cacheKey: String?, fill: (OutputFile) throws -> Void) throws -> RenderedOutput {
         let mp4 = directory.appendingPathComponent("\(plan.output).mp4")
         let recordURL = directory.appendingPathComponent("\(plan.output).json")
         let srtURL = directory.appendingPathComponent("\(plan.output).srt")
         let vttURL = directory.appendingPathComponent("\(plan.output).vtt")
-        let format = plan.format
         let captions = plan.captions
 
         let file = try OutputFile(path: mp4.path, format: "mp4", tags: plan.tags,
@@ -97,61 +115,19 @@ public struct Renderer {
                                   // play while downloading; use_metadata_tags keeps custom keys (audience).
                                   muxerOptions: [("movflags", "+faststart+use_metadata_tags")],
                                   stagedWith: files)
-        // Every destination is checked now (a folder or a pipe where the record goes), not after the encode.
+        // Every destination is checked now (a folder or a pipe where the record goes), not after the work.
         // Staging order is rename order: the record goes last.
         let srtStaged = captions.hasSoftCaptions ? try files.stage(srtURL.path) : nil
         let vttStaged = captions.hasSoftCaptions ? try files.stage(vttURL.path) : nil
         let recordStaged = try files.stage(recordURL.path)
-        var video = VideoEncoderSettings(width: format.width, height: format.height, frameRate: format.fps)
-        video.preset = preset
-        video.crf = crf
-        // An IDR frame wherever a segment starts (the segment sets pict_type I on its first frame): a viewer
-        // can seek to every cut, and a segment is decodable on its own.
-        video.options = [("forced-idr", "1")]
-        let videoStream = try file.addVideo(video)
-        var audio = AudioEncoderSettings()
-        audio.sampleRate = format.sampleRate
-        audio.channels = format.channels
-        let audioStream = try file.addAudio(audio)
-        // Soft captions: a mov_text track. One sample shows at a time, so overlapping cues are merged into
-        // stretches showing every caption on screen. Its header's first style (the caption style) becomes the
-        // track's default font, size and colour.
-        var subtitles: (stream: Int, cues: [EncodeSink.SubtitleCue])?
-        if captions.hasSoftCaptions {
-            let header = ASSDocument(frameWidth: format.width, frameHeight: format.height, cues: [], style: captions.style).text
-            let stream = try file.addSubtitle(SubtitleEncoderSettings(assHeader: header, language: "eng"))
-            // Every caption gets the header's caption style: FFmpeg 5.1's mov_text encoder compares each caption's
-            // style with the track's default, and for a style it cannot find it writes the first caption with a
-            // zeroed style record (font size 0, transparent text).
-            subtitles = (stream, sequentialCues(captions.outputCues).map {
-                EncodeSink.SubtitleCue(start: $0.start, end: $0.end,
-                                       event: SubtitleText.assEvent($0.text, style: ASSDocument.captionStyleName))
-            })
-        }
-        try file.start()
-
-        let sink = EncodeSink(file: file, videoStream: videoStream, audioStream: audioStream, format: format,
-                              subtitles: subtitles)
-        defer { sink.stop() }
-        let mixer = TransitionMixer(plan: plan, output: sink)
-        // Burned-in captions: each segment's script goes to a temporary file beside the output (the `ass` filter
-        // reads a file), removed however the render ends.
-        let runner = SegmentRunner(plan: plan, scratch: directory, isCancelled: isCancelled)
-        // Progress counts frames produced: a crossfade's frames are produced twice (once per side).
-        let total = plan.segments.reduce(0) { $0 + $1.frames.count }
-        var done = 0
         do {
-            for index in plan.segments.indices {
-                try runner.run(index, into: mixer.lane(index)) { n in
-                    done += n
-                    progress(RenderProgress(output: plan.output, framesDone: done, framesTotal: total))
-                }
-            }
-        } catch let e as FFmpegError {
-            throw RenderError(output: plan.output, message: "\(mp4.path): \(e.reason) (\(e.call))", isInputProblem: false)
+            try fill(file)
+            // Writes the trailer, still under the temporary name.
+            try file.finish()
+        } catch {
+            file.discard()
+            throw error
         }
-        // Encodes what is queued and writes the trailer, still under the temporary name.
-        try sink.finish(totalSamples: plan.audioSampleCount)
 
         // Sidecars with the same cues as the track (overlaps kept: both formats allow them).
         if let srtStaged, let vttStaged {
@@ -167,6 +143,7 @@ public struct Renderer {
             language: captions.hasSoftCaptions ? "eng" : nil,
             srt: captions.hasSoftCaptions ? srtURL.lastPathComponent : nil,
             vtt: captions.hasSoftCaptions ? vttURL.lastPathComponent : nil)
+        record.cacheKey = cacheKey
         try files.write(try record.jsonData(), toStaged: recordStaged)
         try files.commit()
         // Sidecars left from an earlier render with soft captions go, so the folder matches the record; only

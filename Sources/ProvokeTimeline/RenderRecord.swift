@@ -122,6 +122,9 @@ public struct RenderRecord: Codable, Equatable, Sendable {
     public var captions: Captions?
     /// The cards shown, in order (nil in records from before cards).
     public var cards: [Card]?
+    /// The key of everything in the MP4 (its pieces, sound track, captions and tags): a render that finds the
+    /// same key here and the file's SHA-256 unchanged has nothing to do (nil in records from before the cache).
+    public var cacheKey: String?
 
     public init(project: String, projectTitle: String, output: String, audience: Audience, title: String,
                 duration: Double, frames: Int, fps: Int, width: Int, height: Int, audioSamples: Int,

@@ -1,0 +1,339 @@
+import FFmpegKit
+import Foundation
+import ProvokeCaptions
+import ProvokeSystem
+import ProvokeTimeline
+
+/// How a batch is rendered.
+public struct RenderOptions: Sendable {
+    /// Pieces encoded side by side (each with one x264 thread, so the bytes do not depend on it).
+    public var jobs = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// The cache folder; nil renders through a temporary cache that is removed afterwards (`--no-cache`).
+    public var cache: URL?
+    /// Encode only the pieces and sound tracks of shard `index` of `count` (a stable split by key), and join
+    /// nothing: for several machines sharing one cache, followed by a plain render that joins.
+    public var shard: (index: Int, count: Int)?
+    /// x264 settings; the defaults match the reference job (preset veryfast, CRF 23, high profile).
+    public var preset = "veryfast"
+    public var crf = 23
+    public init() {}
+}
+
+/// What a batch reports as it goes, from any of its threads.
+public enum RenderEvent: Sendable {
+    /// Before any work: how much of an output is there already.
+    case planned(output: String, pieces: Int, cachedPieces: Int, frames: Int)
+    case pieceStarted(key: String, outputs: [String], frames: Int)
+    case pieceDone(key: String, outputs: [String])
+    case soundDone(key: String, output: String)
+    /// Frames of an output's pieces that are ready (cached ones included).
+    case progress(output: String, framesDone: Int, framesTotal: Int)
+    case written(RenderedOutput)
+    /// The MP4 in place is what this render would write: nothing was written.
+    case unchanged(RenderedOutput)
+    case failed(output: String, error: RenderError)
+}
+
+/// The entries still to make, shared by the workers.
+final class WorkQueue: @unchecked Sendable {  // everything is guarded by `lock`
+    private let lock = NSLock()
+    private let work: [BatchRenderer.Work]
+    private var position = 0
+    private var progress: [String: (done: Int, total: Int)]
+    private var cancelled = false
+    private var failed: [String: RenderError] = [:]
+
+    init(work: [BatchRenderer.Work], progress: [String: (done: Int, total: Int)]) {
+        self.work = work
+        self.progress = progress
+    }
+
+    /// The next entry to make; nil when there is none or the batch was cancelled.
+    func next() -> BatchRenderer.Work? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard position < work.count, !cancelled else { return nil }
+        position += 1
+        return work[position - 1]
+    }
+
+    /// Counts `n` more frames done for each of `outputs`; their new totals.
+    func advance(_ outputs: [String], by n: Int) -> [(String, Int, Int)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return outputs.compactMap { output in
+            guard var p = progress[output] else { return nil }
+            p.done += n
+            progress[output] = p
+            return (output, p.done, p.total)
+        }
+    }
+
+    func cancel() { lock.lock(); cancelled = true; lock.unlock() }
+    var isCancelled: Bool { lock.lock(); defer { lock.unlock() }; return cancelled }
+    func fail(_ key: String, _ error: RenderError) { lock.lock(); failed[key] = error; lock.unlock() }
+    var failures: [String: RenderError] { lock.lock(); defer { lock.unlock() }; return failed }
+}
+
+/// What a batch did.
+public struct BatchResult: Sendable {
+    public var written: [RenderedOutput] = []
+    /// Outputs whose files in place are what this render would write, as their records describe them.
+    public var unchanged: [RenderedOutput] = []
+    public var failed: [(output: String, error: RenderError)] = []
+    /// Pieces (and sound tracks) encoded in this run, and those found in the cache.
+    public var encoded = 0
+    public var cached = 0
+}
+
+/// Renders many outputs, doing each piece of work once: every output is cut into pieces (`OutputPlan.pieces`)
+/// keyed by their content (`CacheKeys`); the pieces no cache entry holds are encoded, `jobs` at a time, then each
+/// output is joined from the cache by stream copy. Outputs that share footage share its pieces; an output whose
+/// MP4 is already what it would be is left alone.
+public final class BatchRenderer: Sendable {
+    let options: RenderOptions
+    let isCancelled: @Sendable () -> Bool
+    let events: @Sendable (RenderEvent) -> Void
+
+    public init(options: RenderOptions = RenderOptions(), isCancelled: @escaping @Sendable () -> Bool = { false },
+                events: @escaping @Sendable (RenderEvent) -> Void = { _ in }) {
+        self.options = options
+        self.isCancelled = isCancelled
+        self.events = events
+    }
+
+    /// One output to render and the folder its files go to.
+    public struct Job: Sendable {
+        public var plan: OutputPlan
+        public var directory: URL
+        public init(plan: OutputPlan, directory: URL) { self.plan = plan; self.directory = directory }
+    }
+
+    /// An output's work, keyed.
+    struct Planned {
+        var job: Job
+        var pieces: [Piece]
+        var pieceKeys: [String]
+        var soundKey: String
+        var outputKey: String
+    }
+
+    /// A unit of work: one cache entry to make.
+    struct Work {
+        var kind: RenderCache.Kind
+        var key: String
+        /// The output it is made from (the first that needs it), and for a piece which.
+        var planned: Planned
+        var piece: Piece?
+        var frames: Int
+        /// Every output that needs it.
+        var outputs: [String]
+    }
+
+    public func render(_ jobs: [Job]) throws -> BatchResult {
+        let temporary = options.cache == nil
+            ? FileManager.default.temporaryDirectory.appendingPathComponent("provoke-cache-\(getpid())-\(UUID().uuidString)")
+            : nil
+        defer { if let temporary { try? FileManager.default.removeItem(at: temporary) } }
+        let cache: RenderCache
+        do {
+            cache = try RenderCache(directory: options.cache ?? temporary!)
+        } catch {
+            throw RenderError(output: "", message: "\((options.cache ?? temporary!).path): cannot use as the cache: "
+                              + error.localizedDescription, isInputProblem: false)
+        }
+        var result = BatchResult()
+        let files = FileIdentities()
+
+        // 1. Keys, and what is already there.
+        var planned: [Planned] = []
+        for job in jobs {
+            do {
+                planned.append(try plan(job, files: files))
+            } catch let e as RenderError {
+                result.failed.append((job.plan.output, e))
+                events(.failed(output: job.plan.output, error: e))
+            }
+        }
+        if options.shard == nil {
+            planned.removeAll { p in
+                guard let existing = unchanged(p) else { return false }
+                result.unchanged.append(existing)
+                events(.unchanged(existing))
+                return true
+            }
+        }
+
+        // 2. The entries to make, each once, biggest first (so the last to finish are short).
+        var work: [Work] = []
+        var index: [String: Int] = [:]
+        func need(_ kind: RenderCache.Kind, _ key: String, _ p: Planned, _ piece: Piece?, frames: Int) {
+            if let shard = options.shard, Int(UInt64(key.prefix(15), radix: 16)! % UInt64(shard.count)) != shard.index { return }
+            if let i = index[key] {
+                if !work[i].outputs.contains(p.job.plan.output) { work[i].outputs.append(p.job.plan.output) }
+                return
+            }
+            index[key] = work.count
+            work.append(Work(kind: kind, key: key, planned: p, piece: piece, frames: frames, outputs: [p.job.plan.output]))
+        }
+        var progress: [String: (done: Int, total: Int)] = [:]
+        for p in planned {
+            var cachedPieces = 0, cachedFrames = 0
+            for (piece, key) in zip(p.pieces, p.pieceKeys) {
+                if cache.isComplete(.piece, key) {
+                    cachedPieces += 1
+                    cachedFrames += piece.frames.count
+                    if index[key] == nil { result.cached += 1 }
+                } else {
+                    need(.piece, key, p, piece, frames: piece.frames.count)
+                }
+            }
+            if !cache.isComplete(.sound, p.soundKey) { need(.sound, p.soundKey, p, nil, frames: 0) }
+            progress[p.job.plan.output] = (cachedFrames, p.job.plan.frameCount)
+            events(.planned(output: p.job.plan.output, pieces: p.pieces.count, cachedPieces: cachedPieces,
+                            frames: p.job.plan.frameCount))
+            events(.progress(output: p.job.plan.output, framesDone: cachedFrames, framesTotal: p.job.plan.frameCount))
+        }
+        work.sort { $0.frames > $1.frames }
+
+        // 3. Encode, `jobs` at a time.
+        let queue = WorkQueue(work: work, progress: progress)
+        let done = DispatchGroup()
+        for _ in 0..<max(1, min(options.jobs, work.count)) {
+            done.enter()
+            Thread.detachNewThread { [self] in
+                defer { done.leave() }
+                while let item = queue.next() {
+                    do {
+                        try make(item, cache: cache) { n in
+                            for (output, done, total) in queue.advance(item.outputs, by: n) {
+                                events(.progress(output: output, framesDone: done, framesTotal: total))
+                            }
+                        }
+                    } catch is RenderCancelled {
+                        queue.cancel()
+                    } catch {
+                        queue.fail(item.key, error as? RenderError
+                            ?? RenderError(output: item.outputs[0], message: String(describing: error), isInputProblem: false))
+                    }
+                }
+            }
+        }
+        done.wait()
+        if queue.isCancelled || isCancelled() { throw RenderCancelled() }
+        let failures = queue.failures
+        result.encoded = work.count - failures.count
+
+        // 4. Join every output whose entries are all there.
+        if options.shard != nil { return result }
+        for p in planned {
+            if let failure = (p.pieceKeys + [p.soundKey]).lazy.compactMap({ failures[$0] }).first {
+                let e = RenderError(output: p.job.plan.output, message: failure.message, isInputProblem: failure.isInputProblem)
+                result.failed.append((p.job.plan.output, e))
+                events(.failed(output: p.job.plan.output, error: e))
+                continue
+            }
+            do {
+                let written = try join(p, cache: cache)
+                result.written.append(written)
+                events(.written(written))
+            } catch let e as RenderError {
+                result.failed.append((p.job.plan.output, e))
+                events(.failed(output: p.job.plan.output, error: e))
+            }
+        }
+        return result
+    }
+
+    /// Keys an output's pieces, sound track and whole file.
+    func plan(_ job: Job, files: FileIdentities) throws -> Planned {
+        let plan = job.plan
+        let keys = CacheKeys(plan: plan, video: CacheKeys.pieceEncoder(plan.format, preset: options.preset, crf: options.crf),
+                             audio: soundSettings(plan.format), files: files)
+        let pieces = plan.pieces()
+        let pieceKeys = try pieces.map { try keys.piece($0) }
+        let soundKey = try keys.sound()
+        var lines = [CacheKeys.version, "output"] + pieceKeys + [soundKey]
+        lines += plan.tags.map { "tag \($0.0)=\($0.1.debugDescription)" }
+        if plan.captions.hasSoftCaptions {
+            lines.append("captions \(plan.captions.style.fontFamily.debugDescription) \(plan.captions.style.fontSize)")
+            lines += plan.captions.outputCues.map { "cue \($0.start) \($0.end) \($0.text.debugDescription)" }
+        }
+        return Planned(job: job, pieces: pieces, pieceKeys: pieceKeys, soundKey: soundKey, outputKey: CacheKeys.hash(lines))
+    }
+
+    func soundSettings(_ format: OutputFormat) -> AudioEncoderSettings {
+        var audio = AudioEncoderSettings()
+        audio.sampleRate = format.sampleRate
+        audio.channels = format.channels
+        return audio
+    }
+
+    /// The output's files in place, when they are the ones this render would write: its record names the same
+    /// key, the MP4's bytes are those the record hashed, and the sidecars it names are there.
+    func unchanged(_ p: Planned) -> RenderedOutput? {
+        let folder = p.job.directory, name = p.job.plan.output
+        let mp4 = folder.appendingPathComponent("\(name).mp4"), recordURL = folder.appendingPathComponent("\(name).json")
+        guard FileKind(linkAt: mp4.path) == .regular, let data = try? Data(contentsOf: recordURL),
+              let record = try? RenderRecord.decode(data), record.cacheKey == p.outputKey,
+              (try? sha256Hex(ofFileAt: mp4.path)) == record.sha256 else { return nil }
+        let srt = record.captions?.srt.map { folder.appendingPathComponent($0) }
+        let vtt = record.captions?.vtt.map { folder.appendingPathComponent($0) }
+        guard [srt, vtt].compactMap({ $0 }).allSatisfy({ FileKind(linkAt: $0.path) == .regular }) else { return nil }
+        return RenderedOutput(mp4: mp4, record: recordURL, srt: srt, vtt: vtt, plan: p.job.plan, sha256: record.sha256,
+                              renderRecord: record)
+    }
+
+    /// Makes one cache entry, under a temporary name beside it until it is whole, then seals it.
+    func make(_ item: Work, cache: RenderCache, advanced: (Int) -> Void) throws {
+        let plan = item.planned.job.plan
+        let url = try cache.prepare(item.kind, item.key)
+        let scratch = url.deletingLastPathComponent()
+        if let piece = item.piece {
+            events(.pieceStarted(key: item.key, outputs: item.outputs, frames: piece.frames.count))
+            let encoder = PieceEncoder(plan: plan, piece: piece,
+                                       settings: CacheKeys.pieceEncoder(plan.format, preset: options.preset, crf: options.crf),
+                                       scratch: scratch, isCancelled: isCancelled)
+            try mapErrors(plan) { try encoder.encode(to: url.path, advanced: advanced) }
+            try cache.seal(.piece, item.key)
+            events(.pieceDone(key: item.key, outputs: item.outputs))
+        } else {
+            let encoder = SoundEncoder(plan: plan, settings: soundSettings(plan.format), scratch: scratch,
+                                       isCancelled: isCancelled)
+            try mapErrors(plan) { try encoder.encode(to: url.path) }
+            try cache.seal(.sound, item.key)
+            events(.soundDone(key: item.key, output: plan.output))
+        }
+    }
+
+    /// FFmpeg's and the file system's errors as render errors of this output.
+    func mapErrors<T>(_ plan: OutputPlan, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let e as FFmpegError {
+            throw RenderError(output: plan.output, message: e.description, isInputProblem: false)
+        } catch let e as FileError {
+            throw RenderError(output: plan.output, message: e.description, isInputProblem: e.isInputProblem)
+        }
+    }
+
+    /// Writes the output's MP4 from the cache, with its sidecars and record, all landing together.
+    func join(_ p: Planned, cache: RenderCache) throws -> RenderedOutput {
+        let plan = p.job.plan, directory = p.job.directory
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw RenderError(output: plan.output, message: "\(directory.path): cannot create the folder: "
+                              + "\(error.localizedDescription)", isInputProblem: false)
+        }
+        TemporaryFiles.removeAbandoned(in: directory.path)
+        let files = StagedFiles()
+        defer { files.discard() }
+        return try mapErrors(plan) {
+            try OutputWriter(plan: plan, directory: directory).write(staging: files, cacheKey: p.outputKey) { file in
+                try Joiner(plan: plan, pieces: zip(p.pieces, p.pieceKeys).map { ($0, cache.url(.piece, $1).path) },
+                           soundPath: cache.url(.sound, p.soundKey).path).write(file)
+            }
+        }
+    }
+}
