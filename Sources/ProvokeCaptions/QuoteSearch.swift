@@ -61,8 +61,12 @@ public enum QuoteSearch {
                 let substitution = cost(word, text[j - 1])
                 var best = Cell(cost: row[j - 1].cost + substitution, start: row[j - 1].start,
                                 matched: row[j - 1].matched + (substitution < 2 ? 1 : 0))
-                // Ties prefer the diagonal (a word for a word), then a quote word missing, then an extra word.
-                if row[j].cost + 2 < best.cost { best = Cell(cost: row[j].cost + 2, start: row[j].start, matched: row[j].matched) }
+                // Ties prefer a word said for a word, then a quote word missing, then a word said for another,
+                // then an extra word: a wrong word at either end of the quote then counts as missing rather than
+                // pulling the neighbouring cue into the place.
+                if row[j].cost + 2 < best.cost || (row[j].cost + 2 == best.cost && substitution == 2) {
+                    best = Cell(cost: row[j].cost + 2, start: row[j].start, matched: row[j].matched)
+                }
                 if next[j - 1].cost + 2 < best.cost {
                     best = Cell(cost: next[j - 1].cost + 2, start: next[j - 1].start, matched: next[j - 1].matched)
                 }

@@ -286,3 +286,106 @@ extension ManifestLoader {
                                   diagnostics: decoder.diagnostics.filter { $0.file != decoder.file })
     }
 }
+
+// MARK: - What `provoke find` prints
+
+/// `provoke find`'s answer, as `--json` prints it and as text for people: the places that say the words, best
+/// first, and, when none does, the nearest ones; or, with `--ideas`, the places nearest to each idea.
+public struct FindReport: Codable, Equatable, Sendable {
+    public struct CueEntry: Codable, Equatable, Sendable {
+        public var startTime: String
+        public var endTime: String
+        public var speaker: String?
+        public var text: String
+        init(_ cue: Cue) {
+            startTime = SourceTime(microseconds: cue.start * 1000).description
+            endTime = SourceTime(microseconds: cue.end * 1000).description
+            speaker = cue.speaker
+            text = cue.text
+        }
+    }
+    public struct Place: Codable, Equatable, Sendable {
+        public var source: String
+        /// `captions/may1.vtt:14-15`: the caption file and the lines of the cues that say it.
+        public var writtenAt: String
+        /// Seconds of the recording (for scripts) and "HH:MM:SS.mmm": the range a `quote` clip would get.
+        public var start: Double
+        public var end: Double
+        public var startTime: String
+        public var endTime: String
+        /// 100: every word as written.
+        public var score: Int
+        public var speaker: String?
+        /// The cues that say it, and the one before and after (absent at the transcript's ends).
+        public var cues: [CueEntry]
+        public var before: CueEntry?
+        public var after: CueEntry?
+        public init(_ place: QuotePlace) {
+            source = place.source; writtenAt = place.writtenAt
+            start = place.start.seconds; end = place.end.seconds
+            startTime = place.start.description; endTime = place.end.description
+            score = place.match.score; speaker = place.speaker
+            cues = place.cues.map(CueEntry.init); before = place.before.map(CueEntry.init); after = place.after.map(CueEntry.init)
+        }
+    }
+    public struct IdeaEntry: Codable, Equatable, Sendable {
+        public var id: String
+        public var text: String
+        public var places: [Place]
+    }
+    /// The words searched for (absent with `--ideas`).
+    public var query: String?
+    public var matches: [Place]?
+    /// When nothing says the words: the places that say at least half of them, in order.
+    public var nearest: [Place]?
+    public var ideas: [IdeaEntry]?
+
+    /// Where `text` is said in `sources`, best first; the nearest places when none says it.
+    public static func find(_ text: String, in sources: [TranscriptSource]) -> FindReport {
+        let matches = TranscriptSearch.places(of: text, in: sources)
+        return FindReport(query: text, matches: matches.map(Place.init),
+                          nearest: matches.isEmpty ? TranscriptSearch.nearest(to: text, in: sources).map(Place.init) : nil)
+    }
+
+    /// For each idea, the (up to three) places whose words are nearest to its text: an idea is a paraphrase, so
+    /// these are places that say at least half its words in order, not quotes.
+    public static func ideas(_ ideas: [Idea], in sources: [TranscriptSource]) -> FindReport {
+        FindReport(ideas: ideas.map { idea in
+            IdeaEntry(id: idea.id, text: idea.text, places: TranscriptSearch.nearest(to: idea.text, in: sources).map(Place.init))
+        })
+    }
+
+    /// For people: each place as a heading line and its cues, the matched ones marked with `>`.
+    public var text: String {
+        func block(_ place: Place) -> [String] {
+            var lines = ["\(place.source) \(place.startTime)-\(place.endTime)" + (place.speaker.map { " \($0)" } ?? "")
+                         + " (\(place.writtenAt), \(place.score)%)"]
+            func line(_ cue: CueEntry, _ mark: String) -> String {
+                "  \(mark) \(cue.startTime) " + (cue.speaker.map { "\($0): " } ?? "")
+                    + cue.text.replacingOccurrences(of: "\n", with: " ")
+            }
+            if let before = place.before { lines.append(line(before, " ")) }
+            lines += place.cues.map { line($0, ">") }
+            if let after = place.after { lines.append(line(after, " ")) }
+            return lines
+        }
+        var lines: [String] = []
+        if let matches {
+            if matches.isEmpty {
+                lines.append("no place in the transcripts says \(quoted(query ?? "", limit: nil))")
+                if let nearest, !nearest.isEmpty {
+                    lines.append("nearest:")
+                    lines += nearest.flatMap(block)
+                }
+            } else {
+                lines += matches.flatMap(block)
+            }
+        }
+        for idea in ideas ?? [] {
+            if !lines.isEmpty { lines.append("") }
+            lines.append("idea \(idea.id): \(quoted(idea.text, limit: nil))")
+            lines += idea.places.isEmpty ? ["  no place in the transcripts comes close"] : idea.places.flatMap(block)
+        }
+        return lines.joined(separator: "\n")
+    }
+}
