@@ -4,9 +4,9 @@
 /// The words of the quote are aligned with the transcript's words across consecutive cues by a word-level edit
 /// distance that may start and end anywhere in the transcript (semi-global alignment: the whole quote must be
 /// aligned, only part of the transcript). Costs are in half words, so they stay integers: a word said as written
-/// costs 0, a misheard one (`Transcript.similar`) 1, a different word, a missing word or an extra word 2. Time is
+/// costs 0, a misheard one (`similar`) 1, a different word, a missing word or an extra word 2. Time is
 /// O(quote words × transcript words) and memory O(transcript words): a two-hour session (about 20 000 words)
-/// against a 15-word quote is 300 000 cells.
+/// against a 15-word quote is 300 000 cells, each a table lookup (words are compared once per distinct word).
 ///
 /// This lives with the captions, not the planner, because the manifest loader resolves a clip's `quote` while
 /// it validates (ProvokeManifest cannot see ProvokeTimeline); it is pure text work on cues all the same.
@@ -45,9 +45,11 @@ public enum QuoteSearch {
     }
 
     public static func search(words quote: [String], in transcript: Transcript, maximumCost: Int? = nil) -> [Match] {
-        let m = quote.count, text = transcript.words, n = text.count
+        let m = quote.count, text = transcript.wordIDs, n = text.count
         guard m > 0, n > 0 else { return [] }
         let limit = maximumCost ?? tolerance(forWords: m)
+        // The cost of each quote word against each distinct transcript word, worked out once.
+        let costs = quote.map { word in transcript.vocabulary.map { cost(word, $0) } }
 
         // One row of the alignment table per quote word; a cell holds the best cost of aligning the quote's
         // first i words so that they end just before text word j, where that alignment started, and how many
@@ -56,9 +58,9 @@ public enum QuoteSearch {
         var row = (0...n).map { Cell(cost: 0, start: $0, matched: 0) }
         for i in 1...m {
             var next = [Cell](repeating: Cell(cost: 2 * i, start: 0, matched: 0), count: n + 1)
-            let word = quote[i - 1]
+            let wordCosts = costs[i - 1]
             for j in 1...n {
-                let substitution = cost(word, text[j - 1])
+                let substitution = wordCosts[text[j - 1]]
                 var best = Cell(cost: row[j - 1].cost + substitution, start: row[j - 1].start,
                                 matched: row[j - 1].matched + (substitution < 2 ? 1 : 0))
                 // Ties prefer a word said for a word, then a quote word missing, then a word said for another,
