@@ -192,6 +192,13 @@ extension ManifestDecoder {
                        + "so that one place says it" + (acrossSources ? ", or name the clip's \"source\"" : ""))
                 continue
             }
+            if found.count > 1 {
+                // A quote from notes may be off by a word: if it is also near another place, the producer should
+                // know which one was taken.
+                warn(quote.path, quote.position, "quote is also said, less closely, at "
+                     + found.dropFirst().prefix(3).map(\.description).joined(separator: "; ")
+                     + "; the clip takes the closest: \(best.description)")
+            }
             let pad = draft.clips[index].pad?.value.microseconds ?? 0
             let start = max(0, best.match.start * 1000 - pad), end = best.match.end * 1000 + pad
             draft.clips[index].in = Located(value: SourceTime(microseconds: start), path: quote.path, position: quote.position)

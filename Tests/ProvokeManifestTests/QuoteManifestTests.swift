@@ -34,6 +34,10 @@ final class QuoteManifestTests: XCTestCase {
         00:00:17.000 --> 00:00:21.000
         <v Asha Patel>Increasing access is harmful to health.</v>
 
+        b1d4e6f8-0a2c-4e6a-8c0e-2a4c6e8f0b1d/2-0
+        00:00:21.500 --> 00:00:25.000
+        <v Sam Reid>Is continuity of care really the first thing we lost?</v>
+
         """
 
     /// Zoom's shape: numbered cues, `Name: text`.
@@ -87,7 +91,7 @@ final class QuoteManifestTests: XCTestCase {
         let text = manifestText(clip: #""quote": "Continuity of care is the FIRST thing we lose""#,
                                 sequence: #"["quoted", "other"]"#)
         let result = check(text)
-        XCTAssertEqual(located(result), [])
+        XCTAssertEqual(result.errors, [])  // Sam nearly says it too: a warning, below
         let clip = try XCTUnwrap(result.project?.clips[0])
         XCTAssertEqual(clip.source, "may1")
         XCTAssertEqual([clip.in, clip.out], [µs(9_000_000), µs(12_500_000)])
@@ -102,7 +106,7 @@ final class QuoteManifestTests: XCTestCase {
             clip: #""quote": "Increasing access is harmful to health. When success is measured", "source": "may1", "pad": 1.5"#,
             top: #", "speakers": {"Asha Patel": {"name": "Dr Asha Patel", "role": "GP partner, Leeds"}, "Sam Reid": {"role": "Practice manager"}}"#)
         let result = check(text)
-        XCTAssertEqual(located(result), [])
+        XCTAssertEqual(result.errors, [])
         let clip = try XCTUnwrap(result.project?.clips[0])
         XCTAssertEqual([clip.in, clip.out], [µs(0), µs(10_500_000)])
         XCTAssertEqual(clip.speaker, Speaker(name: "Dr Asha Patel", role: "GP partner, Leeds"))
@@ -115,6 +119,19 @@ final class QuoteManifestTests: XCTestCase {
         XCTAssertEqual(result.errors, [])
         XCTAssertEqual(result.project?.clips[0].source, "may31")
         XCTAssertEqual(result.project.map { [$0.clips[0].in, $0.clips[0].out] }, [µs(6_500_000), µs(10_000_000)])
+    }
+
+    func testAQuoteSaidExactlyOnceAndNearlyElsewhereTakesTheExactPlaceWithAWarning() throws {
+        // Asha says it at 9 s; Sam nearly repeats it at 21.5 s ("really" added, "lost" for "lose").
+        let text = manifestText(clip: #""quote": "continuity of care is the first thing we lose""#)
+        let result = check(text)
+        XCTAssertEqual(result.errors, [])
+        XCTAssertEqual(result.project.map { [$0.clips[0].in, $0.clips[0].out] }, [µs(9_000_000), µs(12_500_000)])
+        XCTAssertEqual(located(result), [
+            "\(at(#""continuity"#, in: text)): clips[0].quote: warning: quote is also said, less closely, at "
+                + #"may1 00:00:21.500-00:00:25.000 Sam Reid: "Is continuity of care really the first thing we lost?" (project/captions/may1.vtt:24, 83%); "#
+                + #"the clip takes the closest: may1 00:00:09.000-00:00:12.500 Asha Patel: "continuity of care is the first thing we lose." (project/captions/may1.vtt:12, 100%)"#,
+        ])
     }
 
     func testAnAmbiguousQuoteIsAnErrorListingEveryPlace() {
@@ -153,7 +170,7 @@ final class QuoteManifestTests: XCTestCase {
 
     func testQuoteWithInOrOutAndPadWithoutQuoteAreErrors() {
         let text = manifestText(clip: #""source": "may1", "quote": "continuity of care is the first thing we lose", "in": 1, "out": 2"#)
-        XCTAssertEqual(located(check(text)), [
+        XCTAssertEqual(located(check(text)).filter { !$0.contains("warning") }, [
             "\(at(#""in": 1"#, in: text)): clips[0]: unexpected \"in\" in a clip with a \"quote\": the quote's place in the "
                 + #"transcript gives its in and out; remove "in", or remove "quote" to time the clip by hand"#,
             "\(at(#""out": 2"#, in: text)): clips[0]: unexpected \"out\" in a clip with a \"quote\": the quote's place in the "
