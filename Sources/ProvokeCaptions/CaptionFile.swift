@@ -86,6 +86,8 @@ public struct CaptionFile: Hashable, Sendable {
         case .srt: SRT.parse(source, into: &file)
         case .vtt: WebVTT.parse(source, into: &file)
         }
+        // Zoom (and transcript exports in SRT) write the speaker as a `Name:` prefix of the text; see Transcript.
+        Transcript.takeSpeakerPrefixes(&file.cues)
         if file.cues.isEmpty && !file.hasErrors {
             file.warning(line: 1, "no cues in this file")
         }
@@ -126,7 +128,7 @@ public struct CaptionFile: Hashable, Sendable {
     }
 
     /// Checks a parsed cue and keeps it if it can be shown. `line` is its timing line.
-    mutating func add(start: Int64, end: Int64, text: String, line: Int, format: CaptionFormat) {
+    mutating func add(start: Int64, end: Int64, text: String, line: Int, format: CaptionFormat, speaker: String? = nil) {
         let separator: Character = format == .srt ? "," : "."
         if end < start {
             error(line: line, "expected the end time after the start time, found "
@@ -141,7 +143,7 @@ public struct CaptionFile: Hashable, Sendable {
             warning(line: line, "cue has no text; skipped")
             return
         }
-        cues.append(Cue(start: start, end: end, text: text))
+        cues.append(Cue(start: start, end: end, text: text, speaker: speaker))
         cueLines.append(line)
     }
 }

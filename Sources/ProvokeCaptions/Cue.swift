@@ -9,11 +9,16 @@ public struct Cue: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Milliseconds, exclusive.
     public var end: Int64
     public var text: String
+    /// Who says it, as the transcript names them (a WebVTT voice span `<v Asha Patel>`, or a `Name:` prefix in a
+    /// transcript whose cues all carry one: see `Transcript`); nil when the file does not say. The name is never
+    /// part of `text`. Cues made from other cues (wrapped, retimed) do not carry it: captions show words only.
+    public var speaker: String?
 
-    public init(start: Int64, end: Int64, text: String) {
+    public init(start: Int64, end: Int64, text: String, speaker: String? = nil) {
         self.start = start
         self.end = end
         self.text = text
+        self.speaker = speaker
     }
 
     /// A cue from the manifest's seconds (`{"start": 0.5, "end": 3.2, "text": …}`), each rounded to the nearest
@@ -52,6 +57,7 @@ public struct Cue: Hashable, Sendable, Codable, CustomStringConvertible {
 
     /// `00:00:01.000 --> 00:00:02.500 "text"`, for test failures and debugging.
     public var description: String {
-        "\(Timestamp.format(start, separator: ".")) --> \(Timestamp.format(end, separator: ".")) \(String(reflecting: text))"
+        "\(Timestamp.format(start, separator: ".")) --> \(Timestamp.format(end, separator: "."))"
+            + (speaker.map { " [\($0)]" } ?? "") + " \(String(reflecting: text))"
     }
 }

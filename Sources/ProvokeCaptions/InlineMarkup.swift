@@ -1,3 +1,5 @@
+import Foundation
+
 /// Styling markup inside cue text, reduced to plain text.
 ///
 /// Captions are text we restyle ourselves, so markup is removed, not interpreted. Only real tags go: `<b>`,
@@ -37,6 +39,30 @@ enum InlineMarkup {
             }
         }
         return out
+    }
+
+    /// The name in the first WebVTT voice span of the cue (`<v Asha Patel>`, `<v.loud Asha Patel>`), entities
+    /// decoded and spaces trimmed; nil when there is none or it names no one. Teams writes one voice span per cue;
+    /// a cue with two voices is credited to the first (the lower third shows one name for a clip anyway).
+    static func firstVoice(lines: [Substring]) -> String? {
+        for line in lines {
+            var rest = line[...]
+            while let open = rest.firstIndex(of: "<") {
+                rest = rest[open...]
+                guard let end = tagEnd(in: rest) else { rest = rest.dropFirst(); continue }
+                let body = rest[rest.index(after: rest.startIndex)..<rest.index(before: end)]
+                rest = rest[end...]
+                guard body.first == "v" || body.first == "V" else { continue }
+                let afterName = body.dropFirst()
+                guard afterName.isEmpty || afterName.first == "." || afterName.first == " " || afterName.first == "\t"
+                else { continue }
+                // Classes (`.loud`) run to the first space; the annotation, the name, is the rest.
+                let annotation = afterName.drop { $0 != " " && $0 != "\t" }
+                let name = plainText(line: annotation).trimmingCharacters(in: .whitespaces)
+                if !name.isEmpty { return name }
+            }
+        }
+        return nil
     }
 
     /// If `text` starts with a real tag, the index just past its `>`.

@@ -1,6 +1,7 @@
 // ProvokeCaptions: caption text from file to libass, pure Swift + Foundation.
 //
-// Owns: reading SRT and WebVTT (with file:line diagnostics), writing them back, moving cues from a recording's
+// Owns: reading SRT and WebVTT (with file:line diagnostics, and each cue's speaker when the file is a Zoom or Teams
+// transcript), finding where words were said (`Transcript`, `QuoteSearch`), writing them back, moving cues from a recording's
 // own time to output time across cuts (`retime`), broadcast line wrapping, overlaps merged for tracks that show
 // one cue at a time (`sequentialCues`), and generating the ASS script that
 // libass burns in, with caption text escaped so it can never become ASS syntax.

@@ -52,8 +52,9 @@ enum WebVTT {
             i += 1
             var text: [Substring] = []
             while i < lines.count, !lines[i].isBlankLine, !lines[i].contains("-->") { text.append(lines[i]); i += 1 }
+            // Teams names the speaker in a voice span; the span is markup, so the name is kept beside the text.
             file.add(start: timing.start, end: timing.end, text: InlineMarkup.plainText(lines: text),
-                     line: timingLineIndex + 1, format: .vtt)
+                     line: timingLineIndex + 1, format: .vtt, speaker: InlineMarkup.firstVoice(lines: text))
         }
     }
 

@@ -272,7 +272,9 @@ extension ManifestDecoder {
     /// item's arrive (90 frames at 30 fps, about 125 MB at 720p), so memory stays bounded.
     static let maximumCrossfade: Int64 = 3_000_000
 
-    mutating func checkTransitions(_ draft: ManifestDraft) {
+    /// `involving`: only the transitions into or out of these items (the loader checks those next to a quote clip
+    /// again once the quote has given the clip its length); nil for all.
+    mutating func checkTransitions(_ draft: ManifestDraft, involving items: Set<String>? = nil) {
         var lengths: [String: Int64] = [:]
         for clip in draft.clips {
             guard let id = clip.id?.value, lengths[id] == nil, let start = clip.in, let end = clip.out,
@@ -301,6 +303,8 @@ extension ManifestDecoder {
                     }
                 }
                 guard let transition = item.transition, transition.kind.value != .cut else { continue }
+                if let items, !items.contains(item.item.value),
+                   index == 0 || !items.contains(sequence[index - 1].item.value) { continue }
                 let duration = transition.duration
                 let at = transition.path + "duration"
                 if index == 0 {

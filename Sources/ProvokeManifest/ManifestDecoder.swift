@@ -23,15 +23,22 @@ struct ManifestKey {
 enum ManifestKeys {
     static let root: [ManifestKey] = [
         .required("provoke"), .required("project"), .required("sources"), .optional("ideas"), .required("clips"),
-        .optional("cards"), .required("outputs"), .optional("style"),
+        .optional("cards"), .required("outputs"), .optional("style"), .optional("speakers"),
     ]
     static let project: [ManifestKey] = [.required("id"), .required("title"), .optional("event"), .optional("date")]
     static let source: [ManifestKey] = [.required("id"), .required("file"), .optional("captions")]
     static let idea: [ManifestKey] = [.required("id"), .required("text")]
     static let clip: [ManifestKey] = [
         .required("id"), .required("source"), .required("in"), .required("out"), .optional("ideas"),
+        .optional("captions"), .optional("speaker"), .optional("quote"), .optional("pad"),
+    ]
+    /// A clip timed by what was said (`quote`) instead of `in` and `out`; `source` only narrows the search.
+    static let quoteClip: [ManifestKey] = [
+        .required("id"), .required("quote"), .optional("source"), .optional("pad"), .optional("ideas"),
         .optional("captions"), .optional("speaker"),
     ]
+    /// A value of the top-level `speakers` map, keyed by the name a transcript gives.
+    static let speakerEntry: [ManifestKey] = [.optional("name"), .optional("role")]
     static let output: [ManifestKey] = [
         .required("id"), .required("audience"), .required("title"), .required("sequence"), .optional("captions"),
         .optional("style"),
@@ -115,6 +122,11 @@ struct ClipDraft {
     /// The clip's own cues as read (absent means none).
     var captions: [ClipCueDraft] = []
     var speaker: Speaker?
+    /// `quote` and `pad` as written; `quoted` once the loader has found the quote in a transcript (then `in`,
+    /// `out` and, if it was left out, `source` are set from it, located at the quote).
+    var quote: Located<String>?
+    var pad: Located<SourceTime>?
+    var quoted: QuotedRange?
 }
 
 /// One of `clips[].captions`, in milliseconds from the clip's `in`, with where its times were written.
@@ -145,6 +157,8 @@ struct ManifestDraft {
     var outputs: [OutputDraft] = []
     /// The project-level `style` block, if any.
     var style: StylePatch?
+    /// The top-level `speakers` map: how each name a transcript gives is shown, in document order.
+    var speakers: [SpeakerMapDraft] = []
     /// Lists that are missing, not arrays, or have an element that is not an object: the ids declared there
     /// are unknown, so a reference into them cannot be called dangling.
     var unreadableLists: Set<String> = []
@@ -229,6 +243,7 @@ struct ManifestDecoder {
         draft.cards = list(fields, "cards", noun: "cards", unreadable: &draft.unreadableLists) { $0.decodeCard($1, at: $2) }
         draft.outputs = list(fields, "outputs", noun: "outputs", unreadable: &draft.unreadableLists) { $0.decodeOutput($1, at: $2) }
         if let style = fields["style"] { draft.style = decodeStyle(style, at: JSONPath.root + "style") }
+        if let speakers = fields["speakers"] { draft.speakers = speakerMap(speakers, at: JSONPath.root + "speakers") }
         if let outputs = fields["outputs"], case .array(let items) = outputs.value, items.isEmpty {
             report(JSONPath.root + "outputs", outputs.position, "expected at least one output, found an empty array")
         }
@@ -237,7 +252,7 @@ struct ManifestDecoder {
         checkCards(draft)
         checkTransitions(draft)
         checkStyles(draft)
-        warnUnused(draft)
+        // Unused sources, clips and cards are warned about by the loader, once quotes have named their sources.
         return draft
     }
 
@@ -281,7 +296,11 @@ struct ManifestDecoder {
     }
 
     private mutating func decodeClip(_ node: JSONNode, at path: JSONPath) -> ClipDraft? {
-        guard let fields = fields(of: node, at: path, keys: ManifestKeys.clip, noun: "a clip") else { return nil }
+        // A clip with a quote is timed by the transcript, so its in and out would contradict it.
+        let quoted = if case .object(let members) = node.value { members.contains { $0.key == "quote" } } else { false }
+        guard let fields = fields(of: node, at: path, keys: quoted ? ManifestKeys.quoteClip : ManifestKeys.clip,
+                                  noun: "a clip", misplaced: { ManifestDecoder.misplacedClipKey($0, inQuoteClip: quoted) })
+        else { return nil }
         var ideas: [Located<String>]? = []
         if let list = fields["ideas"] {
             ideas = array(list, at: path + "ideas", noun: "a list of idea ids")?.enumerated().compactMap {
@@ -292,6 +311,13 @@ struct ManifestDecoder {
                              in: time(fields, "in"), out: time(fields, "out"), ideas: ideas)
         if let list = fields["captions"] { clip.captions = clipCues(list, at: path + "captions") }
         if let speaker = fields["speaker"] { clip.speaker = self.speaker(speaker, at: path + "speaker") }
+        clip.quote = located(fields, "quote", nonEmpty: true)
+        if let pad = fields["pad"] {
+            if quoted { clip.pad = time(pad, at: path + "pad") } else {
+                report(path + "pad", pad.position, "expected \"pad\" only with a \"quote\" (it widens the range the quote "
+                       + "is found at); a clip with in and out is padded by moving them")
+            }
+        }
         return clip
     }
 
@@ -362,7 +388,8 @@ struct ManifestDecoder {
 
     /// Sources no clip uses, clips and cards no output shows. Only on an otherwise sound manifest: a broken list
     /// or a mistyped reference would make what it meant to name look unused, which is noise next to the real error.
-    private mutating func warnUnused(_ draft: ManifestDraft) {
+    /// Called by the loader after quotes are resolved (a quote clip may leave its source to the transcript).
+    mutating func warnUnused(_ draft: ManifestDraft) {
         guard !hasErrors else { return }
         let usedSources = Set(draft.clips.compactMap(\.source?.value))
         let usedItems = Set(draft.outputs.flatMap { ($0.sequence ?? []).map(\.item.value) })

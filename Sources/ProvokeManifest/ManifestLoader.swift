@@ -60,13 +60,17 @@ public enum ManifestLoader {
         var draft = decoder.decode(document)
         if draft != nil {
             decoder.readCaptionFiles(&draft!)
+            decoder.resolveQuotes(&draft!)
+            decoder.checkSpeakerMap(draft!)
             decoder.checkCardStyles(&draft!, probe: probe, fonts: fonts)
         }
-        if let draft, let probe {
-            decoder.checkMedia(draft, probe: probe)
+        if draft != nil, let probe {
+            let durations = decoder.checkMedia(draft!, probe: probe)
+            decoder.clampQuotedClips(&draft!, durations: durations)
         } else if let draft {
             decoder.checkSourceKinds(draft)
         }
+        if let draft { decoder.warnUnused(draft) }
         let project = decoder.hasErrors ? nil : draft.flatMap { decoder.project($0, manifestURL: manifestURL) }
 
         // Document order: a producer fixes a manifest top to bottom. Ties keep the order found. The manifest's
@@ -125,8 +129,10 @@ extension ManifestDecoder {
     }
 
     /// Opens every source through the probe: it must exist, be media with a video stream, and last at least
-    /// until the latest `out` of the clips cut from it.
-    mutating func checkMedia(_ draft: ManifestDraft, probe: any SourceProbe) {
+    /// until the latest `out` of the clips cut from it (a quote clip's padding is clamped instead). Returns the
+    /// length of each source that could be read.
+    @discardableResult
+    mutating func checkMedia(_ draft: ManifestDraft, probe: any SourceProbe) -> [String: SourceTime] {
         var durations: [String: SourceTime] = [:]
         for source in draft.sources {
             guard let id = source.id, let file = source.file else { continue }
@@ -152,9 +158,18 @@ extension ManifestDecoder {
         for clip in draft.clips {
             guard let out = clip.out, let source = clip.source, let duration = durations[source.value],
                   out.value > duration else { continue }
+            if let quote = clip.quoted {
+                // The words themselves must be in the recording; only the padding may be cut off.
+                guard quote.place.match.end * 1000 > duration.microseconds else { continue }
+                report(out.path, out.position, "the quote is said until \(quote.place.end), past the end of source "
+                       + "\(quoted(source.value)) (\(duration.exactDescription)); is the transcript "
+                       + "for this recording?")
+                continue
+            }
             report(out.path, out.position, "out \(out.value.exactDescription) is past the end of source "
                    + "\(quoted(source.value)) (\(duration.exactDescription))")
         }
+        return durations
     }
 
     /// The validated model. Called only when no error was reported, so every required value is present;
@@ -179,11 +194,16 @@ extension ManifestDecoder {
             ideas.append(Idea(id: id, text: text))
         }
         var clips: [Clip] = []
+        let transcripts = Dictionary(transcriptSources(draft).map { ($0.source, $0.transcript) }) { first, _ in first }
         for clip in draft.clips {
             guard let id = clip.id?.value, let source = clip.source?.value, let start = clip.in?.value,
                   let end = clip.out?.value, let clipIdeas = clip.ideas else { return nil }
+            // A clip that names no speaker is introduced by the transcript's, when the transcript names one.
+            let speaker = clip.speaker ?? transcripts[source].flatMap {
+                ManifestDecoder.transcriptSpeaker(from: $0, in: start, out: end, map: draft.speakers)
+            }
             clips.append(Clip(id: id, source: source, in: start, out: end, ideas: clipIdeas.map(\.value),
-                              captions: clip.captions.map(\.cue), speaker: clip.speaker))
+                              captions: clip.captions.map(\.cue), speaker: speaker, quote: clip.quoted))
         }
         var cards: [Card] = []
         for card in draft.cards {

@@ -103,12 +103,15 @@ public struct Clip: Sendable, Equatable {
     public var ideas: [String]
     /// The clip's own cues (`clips[].captions`), in milliseconds from the clip's `in` (not the recording's start).
     public var captions: [Cue]
-    /// Who speaks in the clip: shown as a lower third over its first seconds.
+    /// Who speaks in the clip: shown as a lower third over its first seconds. The manifest's `speaker`, or else
+    /// the transcript's (who speaks most in the clip, shown as the `speakers` map says).
     public var speaker: Speaker?
+    /// Where the clip's `quote` was found, when the clip is timed by one (`in` and `out` come from it).
+    public var quote: QuotedRange?
     public init(id: String, source: String, in: SourceTime, out: SourceTime, ideas: [String], captions: [Cue] = [],
-                speaker: Speaker? = nil) {
+                speaker: Speaker? = nil, quote: QuotedRange? = nil) {
         self.id = id; self.source = source; self.in = `in`; self.out = out; self.ideas = ideas
-        self.captions = captions; self.speaker = speaker
+        self.captions = captions; self.speaker = speaker; self.quote = quote
     }
 }
 

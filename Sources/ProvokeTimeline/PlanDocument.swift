@@ -141,15 +141,42 @@ public struct PlanDocument: Codable, Equatable, Sendable {
         public var segments: [SegmentEntry]
         public var captions: CaptionsEntry
     }
+    /// A clip timed by a `quote`: where the transcript says it, and the range that gives the clip.
+    public struct QuoteEntry: Codable, Equatable, Sendable {
+        public var clip: String
+        public var quote: String
+        public var source: String
+        /// The caption file and lines of the cues that say it (`captions/may1.vtt:14-15`).
+        public var writtenAt: String
+        /// 100: every word as written.
+        public var score: Int
+        public var speaker: String?
+        /// The cues' range, then the clip's (padded, clamped to the recording), "HH:MM:SS.mmm".
+        public var saidFromTime: String
+        public var saidToTime: String
+        public var inTime: String
+        public var outTime: String
+    }
     public var project: String
     public var title: String
+    /// The clips timed by quotes (absent when none is, or the project was not given).
+    public var quotes: [QuoteEntry]?
     public var outputs: [OutputEntry]
 
     /// - Parameter sourceFrameRates: the frame rate of each source id, when the files could be read; the
     ///   first and last source frames are given only for those.
-    public init(_ plan: RenderPlan, sourceFrameRates: [String: FrameRate] = [:]) {
+    /// - Parameter project: the project planned, to say where its quote clips' ranges were found.
+    public init(_ plan: RenderPlan, sourceFrameRates: [String: FrameRate] = [:], project source: Project? = nil) {
         project = plan.project
         title = plan.projectTitle
+        let quoted = (source?.clips ?? []).compactMap { clip in
+            clip.quote.map { q in
+                QuoteEntry(clip: clip.id, quote: q.quote, source: clip.source, writtenAt: q.place.writtenAt,
+                           score: q.place.match.score, speaker: q.place.speaker, saidFromTime: q.place.start.description,
+                           saidToTime: q.place.end.description, inTime: clip.in.description, outTime: clip.out.description)
+            }
+        }
+        quotes = quoted.isEmpty ? nil : quoted
         outputs = plan.outputs.map { o in
             let clock = o.format.clock
             func time(_ frame: Int) -> OutputTime { clock.time(ofFrame: frame) }
@@ -202,6 +229,11 @@ public struct PlanDocument: Codable, Equatable, Sendable {
     /// A plain-text table for people, with control characters shown as escapes (`\u{1b}`).
     public var text: String {
         var lines: [String] = ["project \(project): \(title)"]
+        for q in quotes ?? [] {
+            lines.append("clip \(q.clip): \(q.source) \(q.inTime)-\(q.outTime) from the quote \"\(q.quote)\", said "
+                         + "\(q.saidFromTime)-\(q.saidToTime)" + (q.speaker.map { " by \($0)" } ?? "")
+                         + " (\(q.writtenAt), \(q.score)%)")
+        }
         for o in outputs {
             lines.append("")
             lines.append("output \(o.output) (\(o.audience.rawValue)) \"\(o.title)\" -> \(o.file)")

@@ -79,7 +79,7 @@ struct Plan: ParsableCommand {
         // label source frame numbers.
         let project = try loadProject(manifest, probeMedia: false, quietWarnings: json)
         let plan = try planOrUsageError(project, outputs)
-        let doc = PlanDocument(plan, sourceFrameRates: MediaProbe.frameRates(of: project.sources))
+        let doc = PlanDocument(plan, sourceFrameRates: MediaProbe.frameRates(of: project.sources), project: project)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

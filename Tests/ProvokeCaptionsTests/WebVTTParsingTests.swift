@@ -37,7 +37,7 @@ final class WebVTTParsingTests: XCTestCase {
         XCTAssertEqual(parsed.format, .vtt)
         XCTAssertEqual(printed(parsed), [])
         XCTAssertEqual(parsed.cues, [
-            cue(1000, 4000, "Access is not\nthe same as care"),
+            Cue(start: 1000, end: 4000, text: "Access is not\nthe same as care", speaker: "Dr A. Example"),
             cue(5000, 6500, "Karaoke style timestamps\n漢kan & Croeso ŵ ŷ"),
             cue(3_600_000, 3_601_000, "No identifier"),
         ])

@@ -66,7 +66,7 @@ final class CaptionKeysTests: XCTestCase {
                   "captions/may1.vtt")
         let result = check(manifestText(source: #", "captions": "captions/may1.vtt""#))
         XCTAssertEqual(located(result), [])
-        XCTAssertEqual(result.project?.sources[0].captions?.cues, [Cue(start: 1000, end: 2000, text: "Hello & welcome")])
+        XCTAssertEqual(result.project?.sources[0].captions?.cues, [Cue(start: 1000, end: 2000, text: "Hello & welcome", speaker: "Dr A")])
         XCTAssertEqual(result.project?.sources[0].captions?.format, .vtt)
     }
 

@@ -164,7 +164,7 @@ final class ManifestLoaderTests: XCTestCase {
         text = replacing(#"{"item": "reply"}"#, with: #"{"item": "reply", "transitoin": "fade"}"#, in: text)
         let result = load(text)
         XCTAssertEqual(located(result), [
-            #"\#(at(#""card""#, in: text)): unknown key "card" at the top level; did you mean "cards"? allowed: provoke, project, sources, ideas, clips, cards, outputs, style"#,
+            #"\#(at(#""card""#, in: text)): unknown key "card" at the top level; did you mean "cards"? allowed: provoke, project, sources, ideas, clips, cards, outputs, style, speakers"#,
             #"\#(at(#""dates""#, in: text)): project: unknown key "dates" in project; did you mean "date"? allowed: id, title, event, date"#,
             #"\#(at(#"{"Id""#, in: text)): sources[0]: missing key "id"; required: id, file"#,
             #"\#(at(#""Id""#, in: text)): sources[0]: unknown key "Id" in sources[0]; did you mean "id"? allowed: id, file, captions"#,
