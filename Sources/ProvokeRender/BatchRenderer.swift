@@ -168,7 +168,7 @@ public final class BatchRenderer: Sendable {
         var work: [Work] = []
         var index: [String: Int] = [:]
         func need(_ kind: RenderCache.Kind, _ key: String, _ p: Planned, _ piece: Piece?, frames: Int) {
-            if let shard = options.shard, Int(UInt64(key.prefix(15), radix: 16)! % UInt64(shard.count)) != shard.index { return }
+            if let shard = options.shard, BatchRenderer.shard(of: key, among: shard.count) != shard.index { return }
             if let i = index[key] {
                 if !work[i].outputs.contains(p.job.plan.output) { work[i].outputs.append(p.job.plan.output) }
                 return
@@ -335,5 +335,51 @@ public final class BatchRenderer: Sendable {
                            soundPath: cache.url(.sound, p.soundKey).path).write(file)
             }
         }
+    }
+}
+
+/// One entry an output needs, for `plan --segments` and `cache prune`.
+public struct CacheEntryListing: Sendable, Codable {
+    public var output: String
+    /// "piece" (video) or "sound" (the output's whole sound track).
+    public var kind: String
+    public var key: String
+    /// Output frames [start, start + count) (a sound track: the whole output).
+    public var start: Int
+    public var count: Int
+    /// For a piece: which frames of which sequence items make it (`"fund-time 0..<450"`; two for a crossfade).
+    public var parts: [String]
+    /// Whether the cache holds it whole, when a cache was looked in.
+    public var cached: Bool?
+    /// Which shard of `shards` encodes it (`render --shard I/N`), when asked.
+    public var shard: Int?
+}
+
+extension BatchRenderer {
+    /// Every cache entry the outputs need, in output order, with whether `cache` holds it (when given) and its
+    /// shard of `shards` (when given).
+    public func entries(_ jobs: [Job], cache: URL? = nil, shards: Int? = nil) throws -> [CacheEntryListing] {
+        let files = FileIdentities()
+        let store = try cache.map { try RenderCache(directory: $0) }
+        var listing: [CacheEntryListing] = []
+        for job in jobs {
+            let p = try plan(job, files: files)
+            let plan = job.plan
+            for (piece, key) in zip(p.pieces, p.pieceKeys) {
+                listing.append(CacheEntryListing(
+                    output: plan.output, kind: "piece", key: key, start: piece.frames.start, count: piece.frames.count,
+                    parts: piece.parts.map { "\(plan.segments[$0.segment].item) \($0.frames.lowerBound)..<\($0.frames.upperBound)" },
+                    cached: store.map { $0.isComplete(.piece, key) }, shard: shards.map { BatchRenderer.shard(of: key, among: $0) }))
+            }
+            listing.append(CacheEntryListing(
+                output: plan.output, kind: "sound", key: p.soundKey, start: 0, count: plan.frameCount, parts: [],
+                cached: store.map { $0.isComplete(.sound, p.soundKey) }, shard: shards.map { BatchRenderer.shard(of: p.soundKey, among: $0) }))
+        }
+        return listing
+    }
+
+    /// The shard that encodes `key`: a stable split by key, the same on every machine.
+    public static func shard(of key: String, among count: Int) -> Int {
+        Int((UInt64(key.prefix(15), radix: 16) ?? 0) % UInt64(max(1, count)))
     }
 }

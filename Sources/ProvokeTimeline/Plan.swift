@@ -184,6 +184,9 @@ public struct RenderPlan: Sendable, Equatable {
     public var project: String
     public var projectTitle: String
     public var outputs: [OutputPlan]
+    public init(project: String, projectTitle: String, outputs: [OutputPlan]) {
+        self.project = project; self.projectTitle = projectTitle; self.outputs = outputs
+    }
 }
 
 public enum PlanError: Error, CustomStringConvertible, Equatable {

@@ -65,8 +65,8 @@ struct Plan: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show what render will do, without rendering: every segment's source range and output range.")
 
-    @Argument(help: "The project manifest (JSON).")
-    var manifest: String
+    @Argument(help: "The project manifests (JSON); the plan of each, one after another.")
+    var manifests: [String]
 
     @Option(name: .customLong("output"), help: "Only this output (repeatable).")
     var outputs: [String] = []
@@ -74,18 +74,43 @@ struct Plan: ParsableCommand {
     @Flag(help: "Print the plan as JSON.")
     var json = false
 
+    @Flag(help: "List the cache entries render needs instead: every piece and sound track with its key, whether the cache holds it, and its shard.")
+    var segments = false
+
+    @Option(help: "With --segments: the cache to look in. Default: .provoke-cache/ beside the first manifest.")
+    var cache: String?
+
+    @Option(help: "With --segments: say which of N shards (render --shard I/N) encodes each entry.")
+    var shards: Int?
+
+    func validate() throws {
+        if manifests.isEmpty { throw ValidationError("name at least one manifest") }
+        if (cache != nil || shards != nil) && !segments { throw ValidationError("--cache and --shards go with --segments") }
+        if let shards, shards < 1 { throw ValidationError("--shards must be at least 1") }
+    }
+
     func run() throws {
         // Planning needs no media; the sources' frame rates (from their headers, if they open) only
-        // label source frame numbers.
-        let project = try loadProject(manifest, probeMedia: false, quietWarnings: json)
-        let plan = try planOrUsageError(project, outputs)
-        let doc = PlanDocument(plan, sourceFrameRates: MediaProbe.frameRates(of: project.sources), project: project)
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(doc), as: UTF8.self))
-        } else {
-            print(doc.text)
+        // label source frame numbers. Keys do read the files (their size, time and first and last MiB).
+        let batch = try Batch(manifests: manifests, outputs: outputs, outDir: nil, probeMedia: segments, quietWarnings: json)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        if segments {
+            let folder = batch.cacheFolder(cache)
+            let entries = try BatchRenderer().entries(batch.jobs, cache: FileKind(path: folder.path) == .folder ? folder : nil,
+                                                      shards: shards)
+            if json { return print(String(decoding: try encoder.encode(entries), as: UTF8.self)) }
+            for e in entries {
+                let state = e.cached.map { $0 ? "cached" : "to encode" } ?? "no cache yet"
+                let shard = e.shard.map { "  shard \($0)/\(shards!)" } ?? ""
+                print("\(e.output) \(e.kind) \(e.key.prefix(16))  frames \(e.start)+\(e.count)  \(e.parts.joined(separator: " + "))  \(state)\(shard)")
+            }
+            return
+        }
+        for (project, jobs) in zip(batch.projects, batch.projects.map { p in batch.jobs.filter { $0.plan.project == p.id } }) {
+            let plan = RenderPlan(project: project.id, projectTitle: project.title, outputs: jobs.map(\.plan))
+            let doc = PlanDocument(plan, sourceFrameRates: MediaProbe.frameRates(of: project.sources), project: project)
+            print(json ? String(decoding: try encoder.encode(doc), as: UTF8.self) : doc.text)
         }
     }
 }
@@ -103,70 +128,3 @@ func planOrUsageError(_ project: Project, _ outputs: [String]) throws -> RenderP
     }
 }
 
-struct Render: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Render a project's outputs to audience-tagged MP4s (with a JSON record beside each).",
-        discussion: """
-        Validates and opens the ledger first, and renders nothing if either fails. An output's MP4, \
-        sidecars and record are written under temporary names and renamed together when all are \
-        complete; one failing output does not stop the others. SIGINT, SIGTERM and SIGHUP stop it \
-        within a frame, leaving no temporary file (exit 130).
-        """)
-
-    @Argument(help: "The project manifest (JSON).")
-    var manifest: String
-
-    @Option(name: .customLong("output"), help: "Only this output (repeatable). Default: every output.")
-    var outputs: [String] = []
-
-    @Option(name: .customLong("out"), help: "Folder for the MP4s and records. Default: out/ beside the manifest.")
-    var outDir: String?
-
-    @OptionGroup var ledger: LedgerRegistrationOptions
-
-    func run() throws {
-        // From the start: validating can take a while, and a stop then must not leave the terminal hanging.
-        Interruption.install(.stopWhenPolled)
-        let project = try loadProject(manifest, probeMedia: true)
-        let plan = try planOrUsageError(project, outputs)
-        let directory = outDir.map { URL(fileURLWithPath: $0) } ?? project.baseURL.appendingPathComponent("out")
-        let ledger = try self.ledger.openChecked()
-        let progress = ProgressReporter()
-        let renderer = Renderer(progress: { progress.update(done: $0.framesDone, total: $0.framesTotal) },
-                                isCancelled: { Interruption.requested })
-        var written: [RenderedOutput] = []
-        var failures: [(String, String, Bool)] = []
-        for output in plan.outputs {
-            progress.begin(output.output)
-            let result: RenderedOutput
-            do {
-                result = try renderer.render(output, into: directory)
-                progress.end()
-            } catch is RenderCancelled {
-                progress.end()
-                printStderr("provoke: interrupted; \(output.output) was not written")
-                throw ExitCode.interrupted
-            } catch let e as RenderError {
-                progress.end()
-                printStderr("provoke: \(output.output): \(e.message)")
-                failures.append((output.output, e.message, e.isInputProblem))
-                continue
-            }
-            written.append(result)
-            print("\(output.output): wrote \(result.mp4.path) (\(output.duration), \(output.frameCount) frames, sha256 \(result.sha256.prefix(12)))")
-            // A ledger that fails now (the disk filled, another process holds it) stops the run with its own
-            // message: the next outputs could not be recorded either.
-            try self.ledger.register(result, in: ledger)
-        }
-        print("rendered \(written.count) of \(plan.outputs.count) outputs into \(directory.path)")
-        if !failures.isEmpty {
-            print("failed:")
-            for (id, why, _) in failures { print("  \(id): \(VisibleText.escaped(why))") }
-            throw failures.allSatisfy(\.2) ? ExitCode.invalidInput : ExitCode.renderFailure
-        }
-        if Interruption.requested {
-            printStderr("provoke: interrupted after the last output was written")
-            throw ExitCode.interrupted
-        }
-    }
-}
