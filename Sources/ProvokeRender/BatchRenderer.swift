@@ -81,7 +81,7 @@ public struct BatchResult: Sendable {
     /// Outputs whose files in place are what this render would write, as their records describe them.
     public var unchanged: [RenderedOutput] = []
     public var failed: [(output: String, error: RenderError)] = []
-    /// Pieces (and sound tracks) encoded in this run, and those found in the cache.
+    /// Entries (pieces and sound tracks) encoded in this run, and pieces found in the cache, each counted once.
     public var encoded = 0
     public var cached = 0
 }
@@ -177,13 +177,14 @@ public final class BatchRenderer: Sendable {
             work.append(Work(kind: kind, key: key, planned: p, piece: piece, frames: frames, outputs: [p.job.plan.output]))
         }
         var progress: [String: (done: Int, total: Int)] = [:]
+        var found: Set<String> = []
         for p in planned {
             var cachedPieces = 0, cachedFrames = 0
             for (piece, key) in zip(p.pieces, p.pieceKeys) {
                 if cache.isComplete(.piece, key) {
                     cachedPieces += 1
                     cachedFrames += piece.frames.count
-                    if index[key] == nil { result.cached += 1 }
+                    if found.insert(key).inserted { result.cached += 1 }
                 } else {
                     need(.piece, key, p, piece, frames: piece.frames.count)
                 }

@@ -29,6 +29,8 @@ final class BatchProgress: @unchecked Sendable {  // everything is guarded by `l
     private var encoded = 0, cachedPieces = 0, piecesTotal = 0
     private var lastDraw = Date.distantPast
     private var lastLine: [String: Date] = [:]
+    /// Outputs whose 100% line has been written (plain and json say it once).
+    private var complete: Set<String> = []
     private var drawnLines = 0
 
     init(style: ProgressStyle) {
@@ -91,17 +93,15 @@ final class BatchProgress: @unchecked Sendable {  // everything is guarded by `l
     private func show(_ output: String) {
         switch style {
         case .auto: draw(force: false)
-        case .plain:
+        case .plain, .json:
             let now = Date()
-            guard let o = outputs[output], o.done == o.total || now.timeIntervalSince(lastLine[output] ?? .distantPast) >= 1
-            else { return }
+            guard let o = outputs[output], !complete.contains(output),
+                  o.done == o.total || now.timeIntervalSince(lastLine[output] ?? .distantPast) >= 1 else { return }
             lastLine[output] = now
-            printStderr(line(output))
-        case .json:
-            if let o = outputs[output] {
-                let now = Date()
-                guard o.done == o.total || now.timeIntervalSince(lastLine[output] ?? .distantPast) >= 1 else { return }
-                lastLine[output] = now
+            if o.done == o.total { complete.insert(output) }
+            if style == .plain {
+                printStderr(line(output))
+            } else {
                 json(["event": "progress", "output": output, "frames": o.done, "of": o.total])
             }
         case .quiet: break
