@@ -6,7 +6,9 @@ public final class Decoder {
     public let stream: StreamInfo
     let input: InputFile
 
-    public init(_ input: InputFile, stream index: Int) throws {
+    /// - Parameter threads: decoding threads; 0 lets FFmpeg choose (frame threads for H.264, about one per core,
+    ///   each holding its own frames). Where several decoders already run side by side, 1 saves their memory.
+    public init(_ input: InputFile, stream index: Int, threads: Int32 = 0) throws {
         self.input = input
         self.stream = input.streams[index]
         let s = input.stream(index)
@@ -18,7 +20,7 @@ public final class Decoder {
         context = ctx
         try check("avcodec_parameters_to_context", avcodec_parameters_to_context(ctx, s.pointee.codecpar), file: input.path)
         ctx.pointee.pkt_timebase = s.pointee.time_base
-        ctx.pointee.thread_count = 0  // auto: frame threads for H.264
+        ctx.pointee.thread_count = threads
         try check("avcodec_open2", avcodec_open2(ctx, codec, nil), file: input.path)
     }
 

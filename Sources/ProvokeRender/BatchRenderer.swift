@@ -294,7 +294,7 @@ public final class BatchRenderer: Sendable {
             events(.pieceStarted(key: item.key, outputs: item.outputs, frames: piece.frames.count))
             let encoder = PieceEncoder(plan: plan, piece: piece,
                                        settings: CacheKeys.pieceEncoder(plan.format, preset: options.preset, crf: options.crf),
-                                       scratch: scratch, isCancelled: isCancelled)
+                                       scratch: scratch, decoderThreads: options.jobs > 1 ? 1 : 0, isCancelled: isCancelled)
             try mapErrors(plan) { try encoder.encode(to: url.path, advanced: advanced) }
             try cache.seal(.piece, item.key)
             events(.pieceDone(key: item.key, outputs: item.outputs))

@@ -20,9 +20,13 @@ final class ClipReader {
     /// is made without pictures). Sound is always the whole segment's.
     let withVideo: Bool
     let withAudio: Bool
+    /// The video decoder's threads (0: FFmpeg's choice; 1 where pieces are already decoded side by side).
+    let decoderThreads: Int32
 
     init(clip: ClipContent, frames: FrameRange, format: OutputFormat, captionScript: BurnIn? = nil,
-         only: Range<Int>? = nil, withVideo: Bool = true, withAudio: Bool = true, isCancelled: @escaping () -> Bool) {
+         only: Range<Int>? = nil, withVideo: Bool = true, withAudio: Bool = true, decoderThreads: Int32 = 0,
+         isCancelled: @escaping () -> Bool) {
+        self.decoderThreads = decoderThreads
         self.clip = clip
         self.frames = frames
         self.format = format
@@ -48,7 +52,7 @@ final class ClipReader {
         // are all keyframes, but where the streams interleave is the video's business).
         try seek(input, to: timing, frame: only.lowerBound, stream: videoInfo)
 
-        let video = try withVideo ? VideoPath(decoder: try Decoder(input, stream: videoInfo.index), info: videoInfo,
+        let video = try withVideo ? VideoPath(decoder: try Decoder(input, stream: videoInfo.index, threads: decoderThreads), info: videoInfo,
                                               clip: clip, timing: timing, frames: frames, only: only, format: format,
                                               captionScript: captionScript) : nil
         let audio = try audioInfo.map {

@@ -10,6 +10,9 @@ struct PieceEncoder {
     let settings: VideoEncoderSettings
     /// Where caption and card scripts are written while the piece renders.
     let scratch: URL
+    /// Video decoding threads per clip: 1 when other pieces are decoded side by side (they use the cores, and
+    /// each frame thread would hold frames of its own), else FFmpeg's choice.
+    let decoderThreads: Int32
     let isCancelled: () -> Bool
 
     func encode(to path: String, advanced: (Int) -> Void) throws {
@@ -19,6 +22,7 @@ struct PieceEncoder {
         let sink = PieceSink(file: file, stream: stream, start: piece.frames.start)
         let mixer = TransitionMixer(plan: plan, output: sink)
         let runner = SegmentRunner(plan: plan, scratch: scratch, isCancelled: isCancelled)
+        runner.decoderThreads = decoderThreads
         do {
             for part in piece.parts {
                 try runner.run(part.segment, into: mixer.lane(part.segment), part: .frames(part.frames), advanced: advanced)

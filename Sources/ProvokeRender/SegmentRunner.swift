@@ -19,6 +19,8 @@ final class SegmentRunner {
     let scratch: URL
     private var logos: [URL: Frame] = [:]
     private var music: MusicBed?
+    /// Video decoding threads for clips (see `ClipReader.decoderThreads`).
+    var decoderThreads: Int32 = 0
 
     /// What a run produces: everything, the pictures of some frames (0-based within the segment), or the sound.
     enum Part {
@@ -51,7 +53,8 @@ final class SegmentRunner {
             let script = try withVideo ? captionScript(index, frames: only) : nil
             let burnIn = script.map { BurnIn(path: $0.path, fontsDirectory: plan.cardStyle.fontsDirectory?.path) }
             let reader = ClipReader(clip: clip, frames: segment.frames, format: plan.format, captionScript: burnIn,
-                                    only: only, withVideo: withVideo, withAudio: withAudio, isCancelled: isCancelled)
+                                    only: only, withVideo: withVideo, withAudio: withAudio,
+                                    decoderThreads: decoderThreads, isCancelled: isCancelled)
             do {
                 try reader.run(into: lane, advanced: advanced)
             } catch let e as FFmpegError where e.file == clip.path {
