@@ -30,7 +30,9 @@ let package = Package(
         .systemLibrary(name: "CFontconfig", pkgConfig: "fontconfig", providers: [.apt(["libfontconfig-dev"])]),
 
         // Files, signals and terminal text, the same for every command; depends on nothing of ours.
-        .target(name: "ProvokeSystem"),
+        // Optimised even in debug builds: it hashes every file render and the ledger name (SHA-256), and the tests
+        // hash hundreds of megabytes; unoptimised Swift does about 2 MB/s there.
+        .target(name: "ProvokeSystem", swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "FFmpegKit", dependencies: ["CFFmpeg", "ProvokeSystem"]),
         .target(name: "ProvokeManifest", dependencies: ["ProvokeCaptions", "ProvokeSystem"]),
         .target(name: "ProvokeTimeline", dependencies: ["ProvokeManifest", "ProvokeCaptions", "ProvokeSystem"]),
@@ -49,8 +51,7 @@ let package = Package(
             name: "provoke",
             dependencies: [
                 "ProvokeManifest", "ProvokeTimeline", "ProvokeCards", "ProvokeRender", "ProvokeLedger", "ProvokeReport",
-                "ProvokeSamples",
-                "FFmpegKit", "ProvokeSystem",
+                "ProvokeSamples", "ProvokeSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

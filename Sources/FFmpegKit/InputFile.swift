@@ -113,6 +113,20 @@ public final class InputFile {
 
     func stream(_ index: Int) -> UnsafeMutablePointer<AVStream> { context.pointee.streams[index]! }
 
+    /// The times of stream `index`'s keyframes that the container's index lists (MP4's sync samples, read at
+    /// open), in microseconds from the file's start time (what players show as 0), in order. Empty when the
+    /// container keeps no index (then nothing is known without reading the packets).
+    public func keyframeMicroseconds(_ index: Int) -> [Int64] {
+        let st = stream(index)
+        let tb = Rational(st.pointee.time_base), origin = startMicroseconds
+        var times: [Int64] = []
+        for i in 0..<avformat_index_get_entries_count(st) {
+            guard let entry = avformat_index_get_entry(st, i), entry.pointee.flags & AVINDEX_KEYFRAME != 0 else { continue }
+            times.append(rescale(entry.pointee.timestamp, from: tb, to: Rational(1, 1_000_000)) - origin)
+        }
+        return times.sorted()
+    }
+
     /// Stream `index`'s codec-level setup (for H.264, the SPS and PPS of its `avcC`): two streams whose bytes
     /// here are equal can be joined by stream copy.
     public func extradata(_ index: Int) -> [UInt8] {

@@ -143,13 +143,13 @@ public final class BatchRenderer: Sendable {
                               + error.localizedDescription, isInputProblem: false)
         }
         var result = BatchResult()
-        let files = FileIdentities()
+        let files = FileIdentities(), keyframes = KeyframeIndex()
 
         // 1. Keys, and what is already there.
         var planned: [Planned] = []
         for job in jobs {
             do {
-                planned.append(try plan(job, files: files))
+                planned.append(try plan(job, files: files, keyframes: keyframes))
             } catch let e as RenderError {
                 result.failed.append((job.plan.output, e))
                 events(.failed(output: job.plan.output, error: e))
@@ -235,6 +235,18 @@ public final class BatchRenderer: Sendable {
                 continue
             }
             do {
+                // Each entry's bytes are checked against its seal before they are joined; one that fails is
+                // encoded again now.
+                for (piece, key) in zip(p.pieces, p.pieceKeys) where !cache.isComplete(.piece, key, hashing: true) {
+                    try make(Work(kind: .piece, key: key, planned: p, piece: piece, frames: piece.frames.count,
+                                  outputs: [p.job.plan.output]), cache: cache) { _ in }
+                    result.encoded += 1
+                }
+                if !cache.isComplete(.sound, p.soundKey, hashing: true) {
+                    try make(Work(kind: .sound, key: p.soundKey, planned: p, piece: nil, frames: 0, outputs: [p.job.plan.output]),
+                             cache: cache) { _ in }
+                    result.encoded += 1
+                }
                 let written = try join(p, cache: cache)
                 result.written.append(written)
                 events(.written(written))
@@ -247,11 +259,11 @@ public final class BatchRenderer: Sendable {
     }
 
     /// Keys an output's pieces, sound track and whole file.
-    func plan(_ job: Job, files: FileIdentities) throws -> Planned {
+    func plan(_ job: Job, files: FileIdentities, keyframes: KeyframeIndex) throws -> Planned {
         let plan = job.plan
         let keys = CacheKeys(plan: plan, video: CacheKeys.pieceEncoder(plan.format, preset: options.preset, crf: options.crf),
                              audio: soundSettings(plan.format), files: files)
-        let pieces = plan.pieces()
+        let pieces = plan.pieces(keyframes: keyframes.of(plan))
         let pieceKeys = try pieces.map { try keys.piece($0) }
         let soundKey = try keys.sound()
         var lines = [CacheKeys.version, "output"] + pieceKeys + [soundKey]
@@ -277,7 +289,7 @@ public final class BatchRenderer: Sendable {
         let mp4 = folder.appendingPathComponent("\(name).mp4"), recordURL = folder.appendingPathComponent("\(name).json")
         guard FileKind(linkAt: mp4.path) == .regular, let data = try? Data(contentsOf: recordURL),
               let record = try? RenderRecord.decode(data), record.cacheKey == p.outputKey,
-              (try? sha256Hex(ofFileAt: mp4.path)) == record.sha256 else { return nil }
+              (try? SHA256.hex(ofFileAt: mp4.path)) == record.sha256 else { return nil }
         let srt = record.captions?.srt.map { folder.appendingPathComponent($0) }
         let vtt = record.captions?.vtt.map { folder.appendingPathComponent($0) }
         guard [srt, vtt].compactMap({ $0 }).allSatisfy({ FileKind(linkAt: $0.path) == .regular }) else { return nil }
@@ -360,11 +372,11 @@ extension BatchRenderer {
     /// Every cache entry the outputs need, in output order, with whether `cache` holds it (when given) and its
     /// shard of `shards` (when given).
     public func entries(_ jobs: [Job], cache: URL? = nil, shards: Int? = nil) throws -> [CacheEntryListing] {
-        let files = FileIdentities()
+        let files = FileIdentities(), keyframes = KeyframeIndex()
         let store = try cache.map { try RenderCache(directory: $0) }
         var listing: [CacheEntryListing] = []
         for job in jobs {
-            let p = try plan(job, files: files)
+            let p = try plan(job, files: files, keyframes: keyframes)
             let plan = job.plan
             for (piece, key) in zip(p.pieces, p.pieceKeys) {
                 listing.append(CacheEntryListing(

@@ -1,5 +1,6 @@
 import FFmpegKit
 import Foundation
+import ProvokeSystem
 import ProvokeManifest
 import ProvokeTimeline
 
@@ -22,7 +23,7 @@ final class FileIdentities: @unchecked Sendable {  // `known` is guarded by `loc
             throw RenderError(output: path, message: "\(path): cannot open for reading", isInputProblem: true)
         }
         defer { try? handle.close() }
-        let hasher = SHA256()
+        var hasher = SHA256()
         let mib: UInt64 = 1 << 20, size = UInt64(st.st_size)
         hasher.update(try handle.read(upToCount: Int(mib)) ?? Data())
         if size > mib {
@@ -34,6 +35,33 @@ final class FileIdentities: @unchecked Sendable {  // `known` is guarded by `loc
         known[path] = id
         lock.unlock()
         return id
+    }
+}
+
+/// Where each recording's keyframes are, read once per run from the container's index (pieces are cut there).
+final class KeyframeIndex: @unchecked Sendable {  // `known` is guarded by `lock`
+    private let lock = NSLock()
+    private var known: [String: [Int64]] = [:]
+
+    /// Keyframe times (µs on the recording's clock) of every source the plan cuts clips from, by source id.
+    func of(_ plan: OutputPlan) -> [String: [Int64]] {
+        var result: [String: [Int64]] = [:]
+        for segment in plan.segments {
+            guard case let .clip(c) = segment.content, result[c.source] == nil else { continue }
+            lock.lock()
+            let cached = known[c.path]
+            lock.unlock()
+            if let cached { result[c.source] = cached; continue }
+            // A file that does not open is reported by the render itself; here it only means no alignment.
+            let times = (try? InputFile(path: c.path)).flatMap { input in
+                input.bestStream(.video).map { input.keyframeMicroseconds($0.index) }
+            } ?? []
+            lock.lock()
+            known[c.path] = times
+            lock.unlock()
+            result[c.source] = times
+        }
+        return result
     }
 }
 

@@ -135,7 +135,7 @@ struct OutputWriter {
             try files.write(Data(CaptionFormat.vtt.write(captions.outputCues).utf8), toStaged: vttStaged)
         }
 
-        let sha = try sha256Hex(ofFileAt: file.temporaryPath)
+        let sha = try SHA256.hex(ofFileAt: file.temporaryPath)
         var record = RenderRecord(plan: plan, file: mp4.lastPathComponent, sha256: sha, renderedAt: Date())
         record.captions = RenderRecord.Captions(
             mode: captions.mode, cues: captions.cues.count, speakers: captions.lowerThirds.count,
@@ -233,4 +233,28 @@ extension RenderRecord {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self) + Data("\n".utf8)
     }
+}
+
+/// Pictures for people, as PNG files' bytes: the command line writes them and needs no FFmpeg types.
+extension Renderer {
+    /// Output frame `frame` as `still` shows it (see `still(_:frame:)`), as PNG.
+    public func stillPNG(_ plan: OutputPlan, frame: Int) throws -> Data {
+        try png(plan) { try still(plan, frame: frame) }
+    }
+
+    /// The output's contact sheet (`Storyboard.sheet`), as PNG.
+    public func storyboardPNG(_ plan: OutputPlan) throws -> Data {
+        try png(plan) { try Storyboard.sheet(plan, renderer: self) }
+    }
+
+    private func png(_ plan: OutputPlan, _ make: () throws -> Frame) throws -> Data {
+        do {
+            return try PNGImage.encode(try make())
+        } catch let e as FFmpegError {
+            throw RenderError(output: plan.output, message: e.description, isInputProblem: false)
+        }
+    }
+
+    /// Keeps FFmpeg's own log quiet: provoke reports what went wrong itself, with the file and the call.
+    public static func quietMediaLibraries() { FFmpegLog.setQuiet() }
 }

@@ -1,11 +1,12 @@
-import FFmpegKit
 import Foundation
 import ProvokeSystem
 
 /// The segment cache: encoded pieces of video and whole sound tracks, each in a file named by its content key
 /// (`CacheKeys`), so a piece is encoded once for every output, run and machine that needs the same pixels.
 ///
-/// An entry is complete when its seal (`<entry>.seal`: size and SHA-256) exists and the file still matches it.
+/// An entry is complete when its seal (`<entry>.seal`: size and SHA-256) exists and the file still matches it: the
+/// size when a render plans (a truncated entry is encoded again), the hash too before an entry is joined (an
+/// altered one is encoded again, never joined).
 /// The media file lands by rename, then the seal by rename, so a render killed at any moment leaves either
 /// nothing, an unsealed file (encoded again), or a whole entry; a truncated or altered file fails the check and
 /// is encoded again. Two renders sharing the folder may both encode an entry: either's rename leaves a whole
@@ -38,8 +39,9 @@ public final class RenderCache: @unchecked Sendable {  // `checked` is guarded b
 
     private func sealURL(_ url: URL) -> URL { url.appendingPathExtension("seal") }
 
-    /// Is the entry whole: sealed, and the file's size and hash those of the seal? A damaged entry is removed.
-    func isComplete(_ kind: Kind, _ key: String) -> Bool {
+    /// Is the entry there whole: sealed, with the seal's size (and, with `hashing`, its SHA-256)? An entry that
+    /// does not match its seal is removed.
+    func isComplete(_ kind: Kind, _ key: String, hashing: Bool = false) -> Bool {
         let url = url(kind, key)
         lock.lock()
         let known = checked.contains(url.path)
@@ -47,7 +49,12 @@ public final class RenderCache: @unchecked Sendable {  // `checked` is guarded b
         if known { return true }
         guard let data = try? Data(contentsOf: sealURL(url)), let seal = try? JSONDecoder().decode(Seal.self, from: data),
               let size = fileSize(url.path) else { return false }
-        guard size == seal.bytes, (try? sha256Hex(ofFileAt: url.path)) == seal.sha256 else {
+        guard size == seal.bytes else {
+            remove(kind, key)
+            return false
+        }
+        guard hashing else { return true }
+        guard (try? SHA256.hex(ofFileAt: url.path)) == seal.sha256 else {
             remove(kind, key)
             return false
         }
@@ -63,7 +70,7 @@ public final class RenderCache: @unchecked Sendable {  // `checked` is guarded b
         guard let size = fileSize(url.path) else {
             throw RenderError(output: key, message: "\(url.path): the cache entry vanished as it was sealed", isInputProblem: false)
         }
-        let seal = Seal(bytes: size, sha256: try sha256Hex(ofFileAt: url.path))
+        let seal = Seal(bytes: size, sha256: try SHA256.hex(ofFileAt: url.path))
         let bytes = try JSONEncoder().encode(seal)
         do {
             try FileOutput.write(bytes, to: sealURL(url).path)

@@ -32,7 +32,12 @@ public struct Piece: Sendable, Equatable {
 
 extension OutputPlan {
     /// The output cut into pieces, in output order; together they cover every frame once.
-    public func pieces(maximumFrames: Int = Piece.maximumFrames) -> [Piece] {
+    ///
+    /// - Parameter keyframes: each source's video keyframe times (microseconds, on the recording's clock as
+    ///   manifest times are), when known. A long clip is then cut where a piece can start right on a keyframe:
+    ///   decoding starts at the keyframe before a piece's first frame, so a piece starting mid-GOP decodes up to a
+    ///   GOP (8 s of a meeting recording) for nothing.
+    public func pieces(maximumFrames: Int = Piece.maximumFrames, keyframes: [String: [Int64]] = [:]) -> [Piece] {
         var pieces: [Piece] = []
         for (index, segment) in segments.enumerated() {
             let crossfadeIn = segment.transition?.kind == .crossfade ? segment.transition!.frames : 0
@@ -49,12 +54,32 @@ extension OutputPlan {
             let own = crossfadeIn..<(segment.frames.count - crossfadeOut)
             guard !own.isEmpty else { continue }
             let count = (own.count + maximumFrames - 1) / maximumFrames
-            for k in 0..<count {
-                let a = own.lowerBound + own.count * k / count, b = own.lowerBound + own.count * (k + 1) / count
+            var cuts = (1..<count).map { own.lowerBound + own.count * $0 / count }
+            if case let .clip(clip) = segment.content, let times = keyframes[clip.source], count > 1 {
+                cuts = onKeyframes(cuts, within: own, clip: clip, keyframes: times, slack: maximumFrames / 3)
+            }
+            for (a, b) in zip([own.lowerBound] + cuts, cuts + [own.upperBound]) {
                 pieces.append(Piece(frames: FrameRange(start: segment.frames.start + a, count: b - a),
                                     parts: [Piece.Part(segment: index, frames: a..<b)]))
             }
         }
         return pieces
+    }
+
+    /// Each cut moved to the nearest frame (within `slack`) that a piece can start on with its source's keyframe
+    /// as the first frame decoded: the first frame showing that keyframe, by the frame-choice rule. Cuts stay in
+    /// order and apart; one with no keyframe near it stays where it was.
+    func onKeyframes(_ cuts: [Int], within own: Range<Int>, clip: ClipContent, keyframes: [Int64], slack: Int) -> [Int] {
+        // A frame whose seek lands exactly on keyframe t: the first whose time (with the tolerance) reaches t.
+        let aligned = keyframes.map { t in
+            format.clock.firstFrame(atOrAfterMicroseconds: t - clip.sourceIn.microseconds - ClipTiming.toleranceMicroseconds)
+        }.filter { own.lowerBound < $0 && $0 < own.upperBound }
+        var result: [Int] = []
+        for cut in cuts {
+            let floor = (result.last ?? own.lowerBound) + 1
+            let near = aligned.filter { $0 >= floor && abs($0 - cut) <= slack }.min { abs($0 - cut) < abs($1 - cut) }
+            result.append(max(floor, near ?? cut))
+        }
+        return result.filter { $0 < own.upperBound }
     }
 }

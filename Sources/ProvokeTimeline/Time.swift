@@ -48,6 +48,12 @@ public struct FrameClock: Hashable, Sendable {
         return Int(-floorDivide(-Int128(milliseconds) * Int128(rate.numerator), unit))
     }
 
+    /// The first frame whose `microseconds(ofFrame:)` is at or after `microseconds`.
+    public func firstFrame(atOrAfterMicroseconds microseconds: Int64) -> Int {
+        let unit = 1_000_000 * Int128(rate.denominator)
+        return Int(-floorDivide(-Int128(microseconds) * Int128(rate.numerator), unit))
+    }
+
     /// The output time at which frame `k` starts.
     public func time(ofFrame k: Int) -> OutputTime { OutputTime(microseconds: microseconds(ofFrame: k)) }
 

@@ -1,9 +1,7 @@
 // The ledger's subcommands. Each parses its arguments, calls ProvokeLedger, prints the result and maps
 // errors to exit codes: 0 ok, 1 bad input, 2 usage, 3 failure writing. Errors print on stderr as
-// `provoke: <file>: <message>`. The only work done here rather than in the ledger is hashing MP4s
-// (FFmpegKit) and reading their JSON render records, because the ledger never opens media.
+// `provoke: <file>: <message>`.
 import ArgumentParser
-import FFmpegKit
 import Foundation
 import ProvokeLedger
 import ProvokeManifest
@@ -78,17 +76,13 @@ struct DeliveryFilterOptions: ParsableArguments {
 
 // MARK: - Running and reporting
 
-/// Prints a `LedgerError` (or a failure to hash a file) as `provoke: file: message` lines on stderr and exits
-/// with its code.
+/// Prints a `LedgerError` as `provoke: file: message` lines on stderr and exits with its code.
 func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as LedgerError {
         for line in error.diagnostics { printError("provoke: " + line) }
         throw ExitCode(error.exitCode)
-    } catch let error as FFmpegError {
-        printError("provoke: \(error.file ?? "?"): cannot read: \(error.reason)")
-        throw ExitCode(1)
     }
 }
 
@@ -106,12 +100,7 @@ func printOut(_ text: String) {
 private func resolveVideo(_ argument: String, in ledger: Ledger) throws -> Video {
     var isFolder: ObjCBool = false
     if FileManager.default.fileExists(atPath: argument, isDirectory: &isFolder), !isFolder.boolValue {
-        let sha = try sha256Hex(ofFileAt: argument)
-        guard let video = try ledger.video(sha256: sha) else {
-            throw LedgerError(.badInput, file: argument, "this file (SHA-256 \(sha.prefix(12))) is not registered in"
-                              + " the ledger; run: provoke register \(argument)")
-        }
-        return video
+        return try ledger.video(file: argument)
     }
     if let slash = argument.lastIndex(of: "/"), slash != argument.startIndex, slash != argument.index(before: argument.endIndex) {
         let project = String(argument[..<slash]), output = String(argument[argument.index(after: slash)...])
@@ -149,11 +138,9 @@ struct RegisterCommand: ParsableCommand {
             var problems: [String] = []
             for file in files {
                 do {
-                    records.append((try Self.checkedRecord(for: file), file))
+                    records.append((try Ledger.checkedRecord(for: file), file))
                 } catch let error as LedgerError {
                     problems += error.diagnostics
-                } catch let error as FFmpegError {
-                    problems.append("\(file): cannot read: \(error.reason)")
                 }
             }
             if !problems.isEmpty {
@@ -167,33 +154,6 @@ struct RegisterCommand: ParsableCommand {
                          + " (\(video.audience.rawValue)) \(video.shortSHA) \(video.path)\n")
             }
         }
-    }
-
-    /// The render record beside `file`, after checking the file's bytes are the ones it describes.
-    static func checkedRecord(for file: String) throws -> RenderRecord {
-        let recordPath = URL(fileURLWithPath: file).deletingPathExtension().appendingPathExtension("json").path
-        let data: Data
-        do {
-            try InputFiles.requireRegularIfPresent(recordPath)
-            data = try Data(contentsOf: URL(fileURLWithPath: recordPath))
-        } catch let error as FileError {
-            throw LedgerError(.badInput, file: file, "its render record \(recordPath) \(error.message)")
-        } catch {
-            throw LedgerError(.badInput, file: file, "its render record \(recordPath) cannot be read"
-                              + " (\(error.localizedDescription)); was it rendered by provoke render?")
-        }
-        let record: RenderRecord
-        do {
-            record = try RenderRecord.decode(data)
-        } catch {
-            throw LedgerError(.badInput, file: recordPath, "not a provoke render record: \(error.message)")
-        }
-        let sha = try sha256Hex(ofFileAt: file)
-        if sha != record.sha256.lowercased() {
-            throw LedgerError(.badInput, file: file, "the file changed after it was rendered: its SHA-256 is"
-                              + " \(sha.prefix(12))…, its render record says \(record.sha256.prefix(12))…")
-        }
-        return record
     }
 }
 

@@ -1,5 +1,4 @@
 import ArgumentParser
-import FFmpegKit
 import Foundation
 import ProvokeManifest
 import ProvokeRender
@@ -46,7 +45,7 @@ struct Still: ParsableCommand {
             throw ExitCode.usage
         }
         let destination = URL(fileURLWithPath: file ?? "\(output)-\(String(format: "%.3f", Double(microseconds) / 1e6)).png")
-        try writePicture(destination, output: output) { try Renderer().still(plan, frame: frame) }
+        try writePicture(destination, output: output) { try Renderer().stillPNG(plan, frame: frame) }
         print("\(output): frame \(frame) (\(plan.format.clock.time(ofFrame: frame))) -> \(destination.path)")
     }
 }
@@ -71,22 +70,18 @@ struct StoryboardCommand: ParsableCommand {
         let project = try loadProject(manifest, probeMedia: true, quietWarnings: true)
         guard let plan = try planOrUsageError(project, [output]).outputs.first else { throw ExitCode.usage }
         let destination = URL(fileURLWithPath: file ?? "\(output)-storyboard.png")
-        try writePicture(destination, output: output) { try Storyboard.sheet(plan, renderer: Renderer()) }
+        try writePicture(destination, output: output) { try Renderer().storyboardPNG(plan) }
         print("\(output): \(plan.segments.count) items -> \(destination.path)")
     }
 }
 
 /// Makes a picture and writes it as PNG (see `FileOutput.write`); maps failures to exit codes.
-func writePicture(_ destination: URL, output: String, make: () throws -> Frame) throws {
+func writePicture(_ destination: URL, output: String, make: () throws -> Data) throws {
     do {
-        let png = try PNGImage.encode(try make())
-        try FileOutput.write(png, to: destination.path)
+        try FileOutput.write(try make(), to: destination.path)
     } catch let e as RenderError {
         printStderr("provoke: \(output): \(e.message)")
         throw e.isInputProblem ? ExitCode.invalidInput : ExitCode.renderFailure
-    } catch let e as FFmpegError {
-        printStderr("provoke: \(output): \(e)")
-        throw ExitCode.renderFailure
     } catch let e as FileError {
         printStderr("provoke: \(e)")
         throw e.isInputProblem ? ExitCode.invalidInput : ExitCode.renderFailure

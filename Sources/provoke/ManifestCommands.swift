@@ -1,5 +1,4 @@
 import ArgumentParser
-import FFmpegKit
 import Foundation
 import ProvokeCards
 import ProvokeManifest

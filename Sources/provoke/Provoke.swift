@@ -1,5 +1,5 @@
 import ArgumentParser
-import FFmpegKit
+import ProvokeRender
 import Foundation
 
 @main
@@ -16,7 +16,7 @@ struct Provoke: ParsableCommand {
 
     /// Parses and runs the command; maps argument errors to exit code 2 (swift-argument-parser uses 64).
     static func main() {
-        FFmpegLog.setQuiet()
+        Renderer.quietMediaLibraries()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -1,5 +1,4 @@
 import ArgumentParser
-import FFmpegKit
 import Foundation
 import ProvokeSamples
 import ProvokeSystem
@@ -71,8 +70,10 @@ struct Samples: ParsableCommand {
     static func message(_ error: any Error, _ path: String) -> String {
         switch error {
         case let e as FileError: return e.description
-        case let e as FFmpegError: return "\(e.file ?? path): \(e.reason)"
-        default: return "\(path): \(error)"
+        default:
+            // FFmpeg's errors name their file already.
+            let text = String(describing: error)
+            return text.hasPrefix(path) ? text : "\(path): \(text)"
         }
     }
 }

@@ -36,10 +36,12 @@ extension CLITests {
 
     func testEachEditChangesTheKeysOfExactlyWhatItChanges() throws {
         try variantsProject()
+        // The clip (source 1–17 s) is cut where the source has a keyframe (every 250 frames: 8.333 s is the clip's
+        // frame 220), so no piece decodes frames it does not show.
         let before = try segments()
         XCTAssertEqual(before.map { "\($0.output) \($0.kind) \($0.parts.joined(separator: "+"))" }, [
-            "for-icbs piece intro 0..<60", "for-icbs piece talk 0..<240", "for-icbs piece talk 240..<480", "for-icbs sound ",
-            "for-colleges piece intro 0..<60", "for-colleges piece talk 0..<240", "for-colleges piece talk 240..<480", "for-colleges sound ",
+            "for-icbs piece intro 0..<60", "for-icbs piece talk 0..<220", "for-icbs piece talk 220..<480", "for-icbs sound ",
+            "for-colleges piece intro 0..<60", "for-colleges piece talk 0..<220", "for-colleges piece talk 220..<480", "for-colleges sound ",
         ])
         // The audiences share the clip's pieces; their cards differ; their sound is the same timeline.
         XCTAssertEqual(before[1].key, before[5].key)
@@ -54,20 +56,20 @@ extension CLITests {
         // One caption's text: the piece that shows it, in both outputs.
         try write(manifest, "manifest.json")
         try write("1\n00:00:02,000 --> 00:00:04,000\nContinuity of care\n\n2\n00:00:14,000 --> 00:00:16,500\nis the first thing we lost\n", "a.srt")
-        XCTAssertEqual(changed(before, try segments()), ["for-icbs piece talk 240..<480", "for-colleges piece talk 240..<480"])
+        XCTAssertEqual(changed(before, try segments()), ["for-icbs piece talk 220..<480", "for-colleges piece talk 220..<480"])
         // The caption style: every piece with captions on it, nothing else.
         try write("1\n00:00:02,000 --> 00:00:04,000\nContinuity of care\n\n2\n00:00:14,000 --> 00:00:16,500\nis the first thing we lose\n", "a.srt")
         XCTAssertEqual(changed(before, try segments()), [], "back as it was, back to the same keys")
         try write(manifest.replacingOccurrences(of: #""provoke": 1,"#, with: ##""provoke": 1, "style": {"captions": {"color": "#FFFF00"}},"##), "manifest.json")
-        XCTAssertEqual(changed(before, try segments()), ["for-icbs piece talk 0..<240", "for-icbs piece talk 240..<480",
-                                                          "for-colleges piece talk 0..<240", "for-colleges piece talk 240..<480"])
+        XCTAssertEqual(changed(before, try segments()), ["for-icbs piece talk 0..<220", "for-icbs piece talk 220..<480",
+                                                          "for-colleges piece talk 0..<220", "for-colleges piece talk 220..<480"])
         // The source touched (a new modification time): its pieces and the sound, not the cards.
         try write(manifest, "manifest.json")
         let source = dir.appendingPathComponent("a.mp4").path
         var times = [timespec(tv_sec: 1_700_000_000, tv_nsec: 0), timespec(tv_sec: 1_700_000_000, tv_nsec: 0)]
         XCTAssertEqual(utimensat(AT_FDCWD, source, &times, 0), 0)
-        XCTAssertEqual(changed(before, try segments()), ["for-icbs piece talk 0..<240", "for-icbs piece talk 240..<480", "for-icbs sound ",
-                                                          "for-colleges piece talk 0..<240", "for-colleges piece talk 240..<480", "for-colleges sound "])
+        XCTAssertEqual(changed(before, try segments()), ["for-icbs piece talk 0..<220", "for-icbs piece talk 220..<480", "for-icbs sound ",
+                                                          "for-colleges piece talk 0..<220", "for-colleges piece talk 220..<480", "for-colleges sound "])
     }
 
     func testAReRunRewritesNothingAndLeavesTheLedgerAlone() throws {
@@ -186,5 +188,82 @@ extension CLITests {
         p.standardError = FileHandle.nullDevice
         try p.run()
         return p
+    }
+}
+
+/// The batch-system recipes in deploy/, run for real on this machine: the Slurm script as array tasks and as
+/// the join job, the Kubernetes Jobs' container arguments as their pods would run them.
+extension CLITests {
+    var repository: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    func testTheSlurmScriptShardsAsArrayTasksAndJoinsAsAJob() throws {
+        try variantsProject()
+        let script = repository.appendingPathComponent("deploy/slurm/render.sbatch").path
+        func sbatch(_ environment: [String: String]) throws -> Run {
+            let (r, timedOut) = try provokeRun([], environment: environment.merging(["PROVOKE": CLITests.executable.path]) { $1 },
+                                               shell: ["/bin/bash", script, "manifest.json", "--no-ledger"])
+            XCTAssertFalse(timedOut)
+            return r
+        }
+        for task in 1...3 {  // --array=1-3: three shards, numbered from 1
+            let r = try sbatch(["SLURM_ARRAY_TASK_ID": "\(task)", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_COUNT": "3"])
+            XCTAssertEqual(r.status, 0, r.err)
+            XCTAssertTrue(r.out.contains("shard \(task - 1)/3:"), r.out)
+        }
+        XCTAssertEqual(files("out"), [])
+        let join = try sbatch([:])
+        XCTAssertEqual(join.status, 0, join.err)
+        XCTAssertTrue(join.out.contains("rendered 2 of 2 outputs (0 unchanged); 0 pieces and sound tracks encoded"), join.out)
+    }
+
+    func testTheKubernetesJobsArgumentsRenderAsTheirPodsWould() throws {
+        // The project where the Jobs' volume has it, and /data mapped to a folder here.
+        try variantsProject()
+        let data = dir.appendingPathComponent("data")
+        let project = data.appendingPathComponent("projects/increasing-access")
+        try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
+        for name in ["manifest.json", "a.mp4", "a.srt"] {
+            try FileManager.default.moveItem(at: dir.appendingPathComponent(name), to: project.appendingPathComponent(name))
+        }
+        // The YAML read by a YAML parser (PyYAML), not by eye: each Job's container args and env.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", """
+            import json, sys, yaml
+            docs = list(yaml.safe_load_all(open(sys.argv[1])))
+            print(json.dumps([{"name": d["metadata"]["name"], "completions": d["spec"].get("completions"),
+                               "args": d["spec"]["template"]["spec"]["containers"][0]["args"],
+                               "env": {e["name"]: e["value"] for e in d["spec"]["template"]["spec"]["containers"][0].get("env", [])}}
+                              for d in docs]))
+            """, repository.appendingPathComponent("deploy/kubernetes/render-job.yaml").path]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let json = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        struct Job: Decodable { var name: String; var completions: Int?; var args: [String]; var env: [String: String] }
+        let jobs = try JSONDecoder().decode([Job].self, from: json)
+        XCTAssertEqual(jobs.map(\.name), ["provoke-shards", "provoke-join"])
+        let shards = try XCTUnwrap(jobs[0].completions)
+        XCTAssertEqual(jobs[0].env["SHARDS"], "\(shards)", "SHARDS and completions agree")
+        func podArgs(_ job: Job, index: Int) -> [String] {
+            // Kubernetes expands $(VAR) from the container's environment; /data is the shared volume.
+            job.args.map {
+                $0.replacingOccurrences(of: "$(JOB_COMPLETION_INDEX)", with: "\(index)")
+                    .replacingOccurrences(of: "$(SHARDS)", with: job.env["SHARDS"] ?? "")
+                    .replacingOccurrences(of: "/data", with: data.path)
+            }
+        }
+        for index in 0..<shards {
+            let r = try provoke(podArgs(jobs[0], index: index))
+            XCTAssertEqual(r.status, 0, r.err)
+        }
+        let join = try provoke(podArgs(jobs[1], index: 0))
+        XCTAssertEqual(join.status, 0, join.err)
+        XCTAssertTrue(join.out.contains("0 pieces and sound tracks encoded"), join.out)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: data.appendingPathComponent("out/for-icbs.mp4").path))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: data.appendingPathComponent("provoke-ledger.sqlite").path))
     }
 }

@@ -9,10 +9,15 @@ extension CLITests {
     /// SIGHUP ignored (as `nohup` does, through sh's `trap '' HUP`), and kill it after `timeout` seconds, so a
     /// command that hangs fails the test instead of stalling the suite.
     func provokeRun(_ args: [String], signal: Int32? = nil, after marker: String = "", ignoringHangUp: Bool = false,
-                    environment: [String: String] = [:], timeout: Double = 120) throws -> (run: Run, timedOut: Bool) {
+                    environment: [String: String] = [:], timeout: Double = 120,
+                    shell: [String]? = nil) throws -> (run: Run, timedOut: Bool) {
         let p = Process()
         p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        if ignoringHangUp {
+        if let shell {
+            // A script that runs the binary itself (deploy/slurm/render.sbatch).
+            p.executableURL = URL(fileURLWithPath: shell[0])
+            p.arguments = Array(shell.dropFirst()) + args
+        } else if ignoringHangUp {
             p.executableURL = URL(fileURLWithPath: "/bin/sh")
             p.arguments = ["-c", #"trap '' HUP; exec "$0" "$@""#, CLITests.executable.path] + args
         } else {

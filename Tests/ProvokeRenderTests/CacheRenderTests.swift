@@ -22,14 +22,17 @@ final class CacheRenderTests: XCTestCase {
     func testPiecesJoinFrameExactlyWithTheSoundInSyncAcrossEveryJoin() throws {
         let dir = try TempDir()
         try source(dir, "a.mp4")
-        // 1.0–18.0 s is 510 frames: two pieces (255 + 255, less the crossfade's 15); then 0.5 s of crossfade
-        // into 3.0–6.0 s (its own piece), and that clip's own 75 frames.
+        // 1.0–18.0 s is 510 frames: two pieces, cut where the source has a keyframe (frame 250, 8.333 s: the
+        // clip's frame 220), less the crossfade's 15; then 0.5 s of crossfade into 3.0–6.0 s (its own piece), and
+        // that clip's own 75 frames.
         var p = project(sources: [("a", "a.mp4")], clips: [("long", "a", 1.0, 18.0), ("short", "a", 3.0, 6.0)],
                         outputs: [("joined", .icb, ["long", "short"])], base: dir.url)
         p.outputs[0].sequence[1].transition = Transition(kind: .crossfade, duration: 500_000)
         let plan = try Planner.plan(p).outputs[0]
-        XCTAssertEqual(plan.pieces().map(\.frames), [FrameRange(start: 0, count: 247), FrameRange(start: 247, count: 248),
-                                                     FrameRange(start: 495, count: 15), FrameRange(start: 510, count: 75)])
+        let job = BatchRenderer.Job(plan: plan, directory: dir.url.appendingPathComponent("out"))
+        let pieces = try BatchRenderer().entries([job]).filter { $0.kind == "piece" }
+        XCTAssertEqual(pieces.map(\.start), [0, 220, 495, 510])
+        XCTAssertEqual(pieces.map(\.count), [220, 275, 15, 75])
         let out = try Renderer().render(plan, into: dir.url.appendingPathComponent("out"))
 
         // Every frame outside the crossfade shows exactly the source frame the plan says.
@@ -42,7 +45,7 @@ final class CacheRenderTests: XCTestCase {
         // The file decodes without a word from FFmpeg, and a viewer can seek to each piece: it starts on a keyframe.
         XCTAssertEqual(try ffmpegComplaints(out.mp4.path), "")
         let keyframes = try keyframeTimes(out.mp4.path)
-        for start in [0, 247, 495, 510] {
+        for start in [0, 220, 495, 510] {
             XCTAssertTrue(keyframes.contains { abs($0 - Double(start) / 30) < 0.001 }, "a keyframe at frame \(start): \(keyframes)")
         }
         // Sound: exactly frames × 1600 samples, and every beep where its frame is (within 5 ms), across the joins.
@@ -60,8 +63,9 @@ final class CacheRenderTests: XCTestCase {
         let p = project(sources: [("a", "a.mp4")], clips: [("long", "a", 1.0, 19.0)],
                         outputs: [("chord", .icb, ["long"])], base: dir.url)
         let plan = try Planner.plan(p).outputs[0]
-        let join = plan.pieces()[1].frames.start
-        XCTAssertEqual(join, 270)
+        let job = BatchRenderer.Job(plan: plan, directory: dir.url.appendingPathComponent("out"))
+        let join = try BatchRenderer().entries([job]).filter { $0.kind == "piece" }[1].start
+        XCTAssertEqual(join, 220, "on the source's keyframe at 8.333 s")
         let out = try Renderer().render(plan, into: dir.url.appendingPathComponent("out"))
         let rendered = try SampleMedia.decodeMono(out.mp4.path, rate: 48_000)
         let original = try SampleMedia.decodeMono(dir.path("a.mp4"), rate: 48_000)

@@ -144,4 +144,29 @@ final class TimeTests: XCTestCase {
         XCTAssertEqual(t.map(\.outFrames), [0, 6, 6], "the first fades up over all its frames; later ones split down/up")
         XCTAssertEqual(t.map(\.inFrames), [30, 6, 7])
     }
+
+    // MARK: Pieces
+
+    func testLongStretchesAreCutIntoPiecesOnTheSourcesKeyframesWhenKnown() throws {
+        let p = project(sequence: [SequenceItem(item: "t"), SequenceItem(item: "c2", transition: Transition(kind: .crossfade, duration: 500_000))])
+        var long = p
+        long.clips[1].out = SourceTime(microseconds: 40_000_000)  // c2: 5.0–40.0 s, 1050 frames
+        let plan = try Planner.plan(long).outputs[0]
+        // Near-equal pieces of at most 450 frames, the crossfade its own piece, every frame once.
+        let plain = plan.pieces()
+        XCTAssertEqual(plain.map(\.frames), [FrameRange(start: 0, count: 75), FrameRange(start: 75, count: 15),
+                                              FrameRange(start: 90, count: 345), FrameRange(start: 435, count: 345),
+                                              FrameRange(start: 780, count: 345)])
+        XCTAssertEqual(plain[1].parts, [Piece.Part(segment: 0, frames: 75..<90), Piece.Part(segment: 1, frames: 0..<15)])
+        // Keyframes every 250 source frames (8.333 s): a piece starts on the first frame showing one, so its
+        // decoding starts right there. Source 16.667 s is c2's frame 350 (5 + 350/30 = 16.667); 25.0 s, frame 600.
+        let keyed = plan.pieces(keyframes: ["a": [0, 8_333_333, 16_666_667, 25_000_000, 33_333_333]])
+        XCTAssertEqual(keyed.map(\.frames.start), [0, 75, 90, 75 + 350, 75 + 600])
+        XCTAssertEqual(keyed.map(\.frames.count).reduce(0, +), plan.frameCount)
+        let timing = try XCTUnwrap({ if case let .clip(c) = plan.segments[1].content { return c.timing(plan.format.clock) }; return nil }())
+        XCTAssertEqual(timing.sourceFrame(shownAt: 350, sourceRate: FrameRate(30)), 500, "keyframe 500 is the piece's first frame")
+        XCTAssertEqual(timing.sourceFrame(shownAt: 349, sourceRate: FrameRate(30)), 499)
+        // A keyframe too far from where a cut is wanted is not used: the cut stays where it was.
+        XCTAssertEqual(plan.pieces(keyframes: ["a": [0, 39_000_000]]).map(\.frames.start), plain.map(\.frames.start))
+    }
 }
