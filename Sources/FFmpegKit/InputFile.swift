@@ -32,7 +32,9 @@ public final class InputFile {
     public let streams: [StreamInfo]
 
     /// Refuses anything but a regular file before FFmpeg opens it: it would wait forever on a named pipe.
-    public init(path: String) throws {
+    /// - Parameter probing: read some packets to learn what the container does not say (codec details,
+    ///   frame rates); without it only the header is read, enough for its index (`keyframeMicroseconds`).
+    public init(path: String, probing: Bool = true) throws {
         self.path = path
         do {
             try InputFiles.requireRegularIfPresent(path)
@@ -44,7 +46,7 @@ public final class InputFile {
         guard let ctx else { throw FFmpegError(call: "avformat_open_input", file: path, reason: "could not open") }
         context = ctx
         do {
-            try check("avformat_find_stream_info", avformat_find_stream_info(ctx, nil), file: path)
+            if probing { try check("avformat_find_stream_info", avformat_find_stream_info(ctx, nil), file: path) }
         } catch {
             var c: UnsafeMutablePointer<AVFormatContext>? = ctx
             avformat_close_input(&c)

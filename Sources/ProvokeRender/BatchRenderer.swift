@@ -288,8 +288,11 @@ public final class BatchRenderer: Sendable {
         let folder = p.job.directory, name = p.job.plan.output
         let mp4 = folder.appendingPathComponent("\(name).mp4"), recordURL = folder.appendingPathComponent("\(name).json")
         guard FileKind(linkAt: mp4.path) == .regular, let data = try? Data(contentsOf: recordURL),
-              let record = try? RenderRecord.decode(data), record.cacheKey == p.outputKey,
-              (try? SHA256.hex(ofFileAt: mp4.path)) == record.sha256 else { return nil }
+              let record = try? RenderRecord.decode(data), record.cacheKey == p.outputKey else { return nil }
+        // The bytes are the recorded ones if the file's size and time are as it landed; else they are read.
+        let stamp = FileStamp.of(mp4.path)
+        let untouched = stamp.map { $0.0 == record.bytes && $0.1 == record.modified } ?? false
+        guard untouched || (try? SHA256.hex(ofFileAt: mp4.path)) == record.sha256 else { return nil }
         let srt = record.captions?.srt.map { folder.appendingPathComponent($0) }
         let vtt = record.captions?.vtt.map { folder.appendingPathComponent($0) }
         guard [srt, vtt].compactMap({ $0 }).allSatisfy({ FileKind(linkAt: $0.path) == .regular }) else { return nil }

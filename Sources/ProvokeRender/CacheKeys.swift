@@ -53,7 +53,7 @@ final class KeyframeIndex: @unchecked Sendable {  // `known` is guarded by `lock
             lock.unlock()
             if let cached { result[c.source] = cached; continue }
             // A file that does not open is reported by the render itself; here it only means no alignment.
-            let times = (try? InputFile(path: c.path)).flatMap { input in
+            let times = (try? InputFile(path: c.path, probing: false)).flatMap { input in
                 input.bestStream(.video).map { input.keyframeMicroseconds($0.index) }
             } ?? []
             lock.lock()

@@ -137,6 +137,8 @@ struct OutputWriter {
 
         let sha = try SHA256.hex(ofFileAt: file.temporaryPath)
         var record = RenderRecord(plan: plan, file: mp4.lastPathComponent, sha256: sha, renderedAt: Date())
+        // Renaming keeps both, so they are the landed file's.
+        (record.bytes, record.modified) = FileStamp.of(file.temporaryPath) ?? (nil, nil)
         record.captions = RenderRecord.Captions(
             mode: captions.mode, cues: captions.cues.count, speakers: captions.lowerThirds.count,
             burned: captions.burnsIn, track: captions.hasSoftCaptions,
@@ -232,6 +234,15 @@ extension RenderRecord {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self) + Data("\n".utf8)
+    }
+}
+
+/// A file's size and modification time, to see whether it changed since a render wrote it.
+enum FileStamp {
+    static func of(_ path: String) -> (Int64, String)? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return (Int64(st.st_size), "\(st.st_mtim.tv_sec).\(String(format: "%09ld", st.st_mtim.tv_nsec))")
     }
 }
 

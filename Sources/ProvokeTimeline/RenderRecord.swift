@@ -125,6 +125,10 @@ public struct RenderRecord: Codable, Equatable, Sendable {
     /// The key of everything in the MP4 (its pieces, sound track, captions and tags): a render that finds the
     /// same key here and the file's SHA-256 unchanged has nothing to do (nil in records from before the cache).
     public var cacheKey: String?
+    /// The MP4's size in bytes and modification time (seconds.nanoseconds since 1970) as it landed: a render that
+    /// finds both unchanged need not read the file to know its bytes are the recorded ones.
+    public var bytes: Int64?
+    public var modified: String?
 
     public init(project: String, projectTitle: String, output: String, audience: Audience, title: String,
                 duration: Double, frames: Int, fps: Int, width: Int, height: Int, audioSamples: Int,

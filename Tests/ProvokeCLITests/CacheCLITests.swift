@@ -92,12 +92,25 @@ extension CLITests {
         XCTAssertTrue(again.out.contains("rendered 0 of 2 outputs (2 unchanged); 0 pieces and sound tracks encoded"), again.out)
         XCTAssertFalse(again.out.contains("recorded in"), again.out)
         XCTAssertEqual(try state(), before, "no file rewritten, the ledger untouched")
+        // Touched (a copy tool kept the bytes, not the time): read, found the same, still unchanged. Altered: rewritten.
+        let mp4 = out.appendingPathComponent("for-icbs.mp4").path
+        var times = [timespec(tv_sec: 1_700_000_000, tv_nsec: 0), timespec(tv_sec: 1_700_000_000, tv_nsec: 0)]
+        XCTAssertEqual(utimensat(AT_FDCWD, mp4, &times, 0), 0)
+        XCTAssertTrue(try provoke(["render", "manifest.json", "--no-ledger"]).out.contains("for-icbs: unchanged"))
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: mp4))
+        try handle.seek(toOffset: 5000)
+        try handle.write(contentsOf: Data(repeating: 0x55, count: 16))
+        try handle.close()
+        let repaired = try provoke(["render", "manifest.json", "--no-ledger"])
+        XCTAssertTrue(repaired.out.contains("for-icbs: wrote"), repaired.out)
+        XCTAssertTrue(repaired.out.contains("0 pieces and sound tracks encoded"), "joined again from the cache: \(repaired.out)")
         // After one card's words change, that card alone is encoded, and that output alone written and recorded.
         let manifest = try String(contentsOf: dir.appendingPathComponent("manifest.json"), encoding: .utf8)
         try write(manifest.replacingOccurrences(of: "Teach continuity", with: "Teach continuity of care"), "manifest.json")
         let edited = try provoke(["render", "manifest.json", "--ledger", "ledger.sqlite"])
         XCTAssertEqual(edited.status, 0, edited.err)
         XCTAssertTrue(edited.out.contains("rendered 1 of 2 outputs (1 unchanged); 1 pieces and sound tracks encoded, 2 pieces from the cache"), edited.out)
+        XCTAssertFalse(edited.out.contains("for-icbs: wrote"), edited.out)
         XCTAssertTrue(edited.out.contains("for-colleges: wrote"), edited.out)
     }
 
