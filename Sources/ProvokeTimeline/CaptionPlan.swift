@@ -82,7 +82,7 @@ public struct PlannedCue: Sendable, Hashable {
     }
 }
 
-/// A piece of a caption that a cut left too short to read, and is not shown.
+/// A piece of a caption that a cut left too short to read, and is not shown: where it would have been, and why.
 public struct DroppedCue: Sendable, Hashable, CustomStringConvertible {
     public enum Reason: Sendable, Hashable {
         /// Only `shown` ms of a `of` ms screen fall inside the clip: its head (the clip ends just after it
@@ -92,13 +92,14 @@ public struct DroppedCue: Sendable, Hashable, CustomStringConvertible {
         /// for `needed` ms.
         case noRoom(shown: Int64, needed: Int64)
     }
-    /// Where it would have been, in output time (its text is the screen's).
-    public var cue: Cue
-    public var clip: String
-    public var segment: Int
-    public var origin: CueOrigin
-    public var writtenAt: String?
+    /// The caption as it would have been shown (in output time, trimmed to its clip).
+    public var planned: PlannedCue
     public var reason: Reason
+
+    public var cue: Cue { planned.cue }
+    public var clip: String { planned.clip }
+    public var segment: Int { planned.segment }
+    public var writtenAt: String? { planned.writtenAt }
 
     public var description: String {
         func s(_ ms: Int64) -> String { String(format: "%.2f s", Double(ms) / 1000) }
@@ -219,9 +220,7 @@ public enum CaptionPlanner {
         var shown: [PlannedCue] = []
         var dropped: [DroppedCue] = []
         func drop(_ piece: Piece, _ reason: DroppedCue.Reason) {
-            let p = piece.planned
-            dropped.append(DroppedCue(cue: p.cue, clip: p.clip, segment: p.segment, origin: p.origin,
-                                      writtenAt: p.writtenAt, reason: reason))
+            dropped.append(DroppedCue(planned: piece.planned, reason: reason))
         }
         for segment in Set(pieces.map(\.planned.segment)).sorted() {
             var kept: [Piece] = []

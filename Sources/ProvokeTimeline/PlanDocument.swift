@@ -87,24 +87,8 @@ public struct PlanDocument: Codable, Equatable, Sendable {
         /// after its end (absent when it was not).
         public var extendedBefore: Double?
         public var extendedAfter: Double?
-    }
-    /// A piece of a caption that a cut left too short to read, not shown.
-    public struct DroppedCaptionEntry: Codable, Equatable, Sendable {
-        /// Where it would have been, in output time.
-        public var start: Double
-        public var end: Double
-        public var startTime: String
-        public var endTime: String
-        public var text: String
-        public var clip: String
-        public var segment: Int
-        /// As in `CaptionEntry`.
-        public var from: String
-        public var source: String?
-        public var cue: Int
-        public var writtenAt: String?
-        /// Why it is not shown, in words.
-        public var reason: String
+        /// In `dropped` only: why it is not shown, in words.
+        public var reason: String?
     }
     public struct SpeakerEntry: Codable, Equatable, Sendable {
         public var name: String
@@ -121,7 +105,8 @@ public struct PlanDocument: Codable, Equatable, Sendable {
         public var burned: Bool
         public var soft: Bool
         public var cues: [CaptionEntry]
-        public var dropped: [DroppedCaptionEntry]
+        /// Pieces of captions a cut left too short to read, not shown, each with its `reason`.
+        public var dropped: [CaptionEntry]
         public var speakers: [SpeakerEntry]
     }
     public struct OutputEntry: Codable, Equatable, Sendable {
@@ -276,7 +261,7 @@ public struct PlanDocument: Codable, Equatable, Sendable {
             for cue in c.dropped {
                 let text = cue.text.replacingOccurrences(of: "\n", with: " / ")
                 lines.append("    dropped \(cue.startTime)-\(cue.endTime) \"\(text)\" "
-                             + "(\(written(cue.from, cue.source, cue.cue, cue.writtenAt, clip: cue.clip))): \(cue.reason)")
+                             + "(\(written(cue.from, cue.source, cue.cue, cue.writtenAt, clip: cue.clip))): \(cue.reason ?? "")")
             }
             for speaker in c.speakers {
                 lines.append("    \(speaker.startTime)-\(speaker.endTime) speaker \(speaker.name)"
@@ -301,7 +286,7 @@ extension PlanDocument.CaptionsEntry {
             case let .clip(_, i): return ("clip", nil, i)
             }
         }
-        cues = plan.cues.map { planned in
+        func entry(_ planned: PlannedCue, reason: String? = nil) -> PlanDocument.CaptionEntry {
             let (from, source, index) = origin(planned.origin)
             return PlanDocument.CaptionEntry(
                 start: seconds(planned.cue.start), end: seconds(planned.cue.end),
@@ -311,15 +296,10 @@ extension PlanDocument.CaptionsEntry {
                 writtenEndTime: PlanDocument.clock(planned.originalEnd),
                 trimmed: planned.trimmedAtStart || planned.trimmedAtEnd,
                 extendedBefore: planned.extendedBefore > 0 ? seconds(planned.extendedBefore) : nil,
-                extendedAfter: planned.extendedAfter > 0 ? seconds(planned.extendedAfter) : nil)
+                extendedAfter: planned.extendedAfter > 0 ? seconds(planned.extendedAfter) : nil, reason: reason)
         }
-        dropped = plan.dropped.map { d in
-            let (from, source, index) = origin(d.origin)
-            return PlanDocument.DroppedCaptionEntry(
-                start: seconds(d.cue.start), end: seconds(d.cue.end), startTime: PlanDocument.clock(d.cue.start),
-                endTime: PlanDocument.clock(d.cue.end), text: d.cue.text, clip: d.clip, segment: d.segment, from: from,
-                source: source, cue: index + 1, writtenAt: d.writtenAt, reason: d.description)
-        }
+        cues = plan.cues.map { entry($0) }
+        dropped = plan.dropped.map { entry($0.planned, reason: $0.description) }
         speakers = plan.lowerThirds.map {
             PlanDocument.SpeakerEntry(name: $0.name, role: $0.role, start: seconds($0.start), end: seconds($0.end),
                                       startTime: PlanDocument.clock($0.start), endTime: PlanDocument.clock($0.end))

@@ -28,34 +28,10 @@ final class CLITests: XCTestCase {
         var stopDelay: Double? = nil
     }
 
+    /// Runs the binary in the test's folder; with `interruptAfter`, presses Ctrl-C once that text is on stderr.
     @discardableResult
     func provoke(_ args: [String], interruptAfter marker: String? = nil) throws -> Run {
-        let p = Process()
-        p.executableURL = CLITests.executable
-        p.arguments = args
-        p.currentDirectoryURL = dir
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        var errData = Data()
-        var interruptedAt: Date?
-        if let marker {
-            // Wait for the marker on stderr, then press Ctrl-C.
-            while !String(decoding: errData, as: UTF8.self).contains(marker) {
-                let chunk = err.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                errData += chunk
-            }
-            kill(p.processIdentifier, SIGINT)
-            interruptedAt = Date()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        errData += err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, out: String(decoding: outData, as: UTF8.self),
-                   err: String(decoding: errData, as: UTF8.self),
-                   stopDelay: interruptedAt.map { Date().timeIntervalSince($0) })
+        try provokeRun(args, signal: marker == nil ? nil : SIGINT, after: marker ?? "").run
     }
 
     func write(_ text: String, _ name: String) throws {
