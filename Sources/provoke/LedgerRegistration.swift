@@ -30,6 +30,14 @@ struct LedgerRegistrationOptions: ParsableArguments {
         }
     }
 
+    /// Records an output render left as it was, if the ledger does not know its bytes yet (it was rendered with
+    /// `--no-ledger`, or into another ledger); a known one is left alone, so a re-run changes nothing.
+    func registerIfNew(_ output: RenderedOutput, in ledger: Ledger?) throws {
+        guard let ledger else { return }
+        let known = try reportingLedgerErrors { try ledger.video(sha256: output.sha256) != nil }
+        if !known { try register(output, in: ledger) }
+    }
+
     private func reportingLedgerErrors<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()

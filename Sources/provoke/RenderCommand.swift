@@ -150,6 +150,7 @@ struct Render: ParsableCommand {
         }
         for output in result.unchanged {
             say("\(output.plan.output): unchanged \(output.mp4.path) (sha256 \(output.sha256.prefix(12)))")
+            try self.ledger.registerIfNew(output, in: ledger)
         }
         for output in result.written {
             say("\(output.plan.output): wrote \(output.mp4.path) (\(output.plan.duration), \(output.plan.frameCount) frames, sha256 \(output.sha256.prefix(12)))")

@@ -103,6 +103,8 @@ extension CLITests {
         try handle.close()
         let repaired = try provoke(["render", "manifest.json", "--no-ledger"])
         XCTAssertTrue(repaired.out.contains("for-icbs: wrote"), repaired.out)
+        XCTAssertTrue(first.out.contains(try XCTUnwrap(repaired.out.split(separator: "\n").first { $0.hasPrefix("for-icbs: wrote") }?
+            .components(separatedBy: "sha256 ").last)), "the same bytes as the first render: \(repaired.out)")
         XCTAssertTrue(repaired.out.contains("0 pieces and sound tracks encoded"), "joined again from the cache: \(repaired.out)")
         // After one card's words change, that card alone is encoded, and that output alone written and recorded.
         let manifest = try String(contentsOf: dir.appendingPathComponent("manifest.json"), encoding: .utf8)
@@ -111,7 +113,21 @@ extension CLITests {
         XCTAssertEqual(edited.status, 0, edited.err)
         XCTAssertTrue(edited.out.contains("rendered 1 of 2 outputs (1 unchanged); 1 pieces and sound tracks encoded, 2 pieces from the cache"), edited.out)
         XCTAssertFalse(edited.out.contains("for-icbs: wrote"), edited.out)
+        // for-icbs, joined again above from the same pieces, has its first bytes, which the ledger knows: only
+        // for-colleges is recorded.
+        XCTAssertEqual(edited.out.components(separatedBy: "recorded in").count - 1, 1, edited.out)
         XCTAssertTrue(edited.out.contains("for-colleges: wrote"), edited.out)
+    }
+
+    func testAnUnchangedOutputTheLedgerDoesNotKnowIsRecordedOnce() throws {
+        try variantsProject()
+        XCTAssertEqual(try provoke(["render", "manifest.json", "--no-ledger"]).status, 0)
+        let first = try provoke(["render", "manifest.json", "--ledger", "ledger.sqlite"])
+        XCTAssertTrue(first.out.contains("rendered 0 of 2 outputs (2 unchanged)"), first.out)
+        XCTAssertEqual(first.out.components(separatedBy: "recorded in").count - 1, 2, "new to this ledger: \(first.out)")
+        let again = try provoke(["render", "manifest.json", "--ledger", "ledger.sqlite"])
+        XCTAssertFalse(again.out.contains("recorded in"), again.out)
+        XCTAssertEqual(try provoke(["pending", "variants/for-icbs", "--ledger", "ledger.sqlite"]).status, 0)
     }
 
     func testShardsOnOneCacheThenAJoinEqualASingleRender() throws {
