@@ -70,8 +70,8 @@ struct Render: ParsableCommand {
         discussion: """
         Each output is cut into pieces keyed by their content; a piece the cache holds is not encoded again, \
         so outputs that share footage share its pieces and a re-run after a small edit encodes only what the \
-        edit changed. An output whose MP4 is already what it would be is left as it is (and not recorded \
-        again). Validates every manifest and opens the ledger first, and renders nothing if either fails. An \
+        edit changed. An output whose MP4 is already what it would be is left as it is (and recorded only \
+        if the ledger does not know it yet). Validates every manifest and opens the ledger first, and renders nothing if either fails. An \
         output's MP4, sidecars and record are written under temporary names and renamed together when all \
         are complete; one failing output does not stop the others. SIGINT, SIGTERM and SIGHUP stop it \
         within a frame, leaving no temporary file and no broken cache entry (exit 130).
@@ -95,7 +95,8 @@ struct Render: ParsableCommand {
     @Flag(help: "Render without the cache (through a temporary one, removed afterwards).")
     var noCache = false
 
-    @Option(help: "Encode only shard I of N of the pieces (a stable split by key) into the cache, and join nothing.")
+    @Option(help: ArgumentHelp("Encode only shard I of N of the pieces (a stable split by key) into the cache, and join nothing.",
+                               valueName: "I/N"))
     var shard: Shard?
 
     @Option(help: "How to show progress.")
