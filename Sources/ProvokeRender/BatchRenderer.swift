@@ -81,6 +81,8 @@ public struct BatchResult: Sendable {
     /// Outputs whose files in place are what this render would write, as their records describe them.
     public var unchanged: [RenderedOutput] = []
     public var failed: [(output: String, error: RenderError)] = []
+    /// Stopped (Ctrl-C, SIGTERM, SIGHUP) while joining: the outputs in `written` are whole, the rest not written.
+    public var cancelled = false
     /// Entries (pieces and sound tracks) encoded in this run, and pieces found in the cache, each counted once.
     public var encoded = 0
     public var cached = 0
@@ -225,9 +227,11 @@ public final class BatchRenderer: Sendable {
         let failures = queue.failures
         result.encoded = work.count - failures.count
 
-        // 4. Join every output whose entries are all there.
+        // 4. Join every output whose entries are all there. A stop now keeps what is already written (the caller
+        // records it) and leaves the rest.
         if options.shard != nil { return result }
         for p in planned {
+            if isCancelled() { result.cancelled = true; break }
             if let failure = (p.pieceKeys + [p.soundKey]).lazy.compactMap({ failures[$0] }).first {
                 let e = RenderError(output: p.job.plan.output, message: failure.message, isInputProblem: failure.isInputProblem)
                 result.failed.append((p.job.plan.output, e))
@@ -250,6 +254,9 @@ public final class BatchRenderer: Sendable {
                 let written = try join(p, cache: cache)
                 result.written.append(written)
                 events(.written(written))
+            } catch is RenderCancelled {
+                result.cancelled = true
+                break
             } catch let e as RenderError {
                 result.failed.append((p.job.plan.output, e))
                 events(.failed(output: p.job.plan.output, error: e))

@@ -73,6 +73,7 @@ public struct Renderer {
         let result = try batch.render([BatchRenderer.Job(plan: plan, directory: directory)])
         seen.flush()
         if let failure = result.failed.first { throw failure.error }
+        if result.cancelled && result.written.isEmpty { throw RenderCancelled() }
         guard let written = result.written.first ?? result.unchanged.first else {
             throw RenderError(output: plan.output, message: "\(plan.output): nothing was written", isInputProblem: false)
         }

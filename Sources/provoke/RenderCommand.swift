@@ -161,6 +161,13 @@ struct Render: ParsableCommand {
         }
         say("rendered \(result.written.count) of \(batch.jobs.count) outputs (\(result.unchanged.count) unchanged); "
             + "\(result.encoded) pieces and sound tracks encoded, \(result.cached) pieces from the cache\(where_)")
+        if result.cancelled {
+            let done = Set((result.written + result.unchanged).map(\.plan.output) + result.failed.map(\.output))
+            for job in batch.jobs where !done.contains(job.plan.output) {
+                printStderr("provoke: interrupted; \(job.plan.output) was not written")
+            }
+            throw ExitCode.interrupted
+        }
         try exitForFailures(result, say: say)
         if Interruption.requested {
             printStderr("provoke: interrupted after the last output was written")
