@@ -200,6 +200,8 @@ public final class BatchRenderer: Sendable {
         work.sort { $0.frames > $1.frames }
 
         // 3. Encode, `jobs` at a time.
+        Memory.returnLargeBlocksWhenFreed()
+        Memory.trim()  // what validating and planning freed
         let queue = WorkQueue(work: work, progress: progress)
         let done = DispatchGroup()
         for _ in 0..<max(1, min(options.jobs, work.count)) {
@@ -213,6 +215,8 @@ public final class BatchRenderer: Sendable {
                                 events(.progress(output: output, framesDone: done, framesTotal: total))
                             }
                         }
+                        // What this piece's encoder and decoder held goes back before the next one starts.
+                        Memory.trim()
                     } catch is RenderCancelled {
                         queue.cancel()
                     } catch {
