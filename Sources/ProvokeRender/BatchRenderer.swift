@@ -200,7 +200,7 @@ public final class BatchRenderer: Sendable {
         work.sort { $0.frames > $1.frames }
 
         // 3. Encode, `jobs` at a time.
-        Memory.returnLargeBlocksWhenFreed()
+        Memory.returnFreedHeapEagerly()
         Memory.trim()  // what validating and planning freed
         let queue = WorkQueue(work: work, progress: progress)
         let done = DispatchGroup()
