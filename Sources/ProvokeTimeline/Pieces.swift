@@ -26,8 +26,6 @@ public struct Piece: Sendable, Equatable {
     public var parts: [Part]
 
     public init(frames: FrameRange, parts: [Part]) { self.frames = frames; self.parts = parts }
-
-    public var isCrossfade: Bool { parts.count > 1 }
 }
 
 extension OutputPlan {

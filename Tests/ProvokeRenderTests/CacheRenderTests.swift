@@ -117,7 +117,7 @@ final class CacheRenderTests: XCTestCase {
         var options = RenderOptions()
         options.cache = dir.url.appendingPathComponent("cache")
         let first = try BatchRenderer(options: options).render(jobs)
-        let entries = RenderCache(unchecked: options.cache!).entries().filter { $0.kind == .piece }
+        let entries = try RenderCache(directory: options.cache!).entries().filter { $0.kind == .piece }
         XCTAssertEqual(entries.count, 1)
         let piece = try RenderCache(directory: options.cache!).url(.piece, entries[0].key)
         // Cut short, as a full disk or a killed copy would leave it.
@@ -155,9 +155,4 @@ final class CacheRenderTests: XCTestCase {
             return Double(packet["pts_time"] as? String ?? "")
         }
     }
-}
-
-extension RenderCache {
-    /// For tests: a cache whose folders exist (they do after a render).
-    convenience init(unchecked directory: URL) { try! self.init(directory: directory) }
 }
