@@ -41,6 +41,11 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 struct FormatOptions: ParsableArguments {
     @Option(help: "Output format.")
     var format: OutputFormat = .table
+
+    /// Prints the listing for people (`table`) or the one for programs (`csv`, `json`) in the chosen format.
+    func print(table: @autoclosure () -> Listing, rows: @autoclosure () -> Listing) {
+        printOut((format == .table ? table() : rows()).rendered(format.listFormat))
+    }
 }
 
 /// An audience on the command line. Audience belongs to ProvokeManifest; wrapping it keeps its
@@ -310,8 +315,7 @@ struct DeliveriesCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let deliveries = try ledger.open().deliveries(filter.filter)
-            let listing = format.format == .table ? Listing.deliveriesTable(deliveries) : Listing.deliveries(deliveries)
-            printOut(listing.rendered(format.format.listFormat))
+            format.print(table: Listing.deliveriesTable(deliveries), rows: Listing.deliveries(deliveries))
         }
     }
 }

@@ -27,8 +27,7 @@ struct CoverageCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let coverage = try ledger.open().coverage(project: project)
-            let listing = format.format == .table ? Listing.coverageTable(coverage) : Listing.coverage(coverage)
-            printOut(listing.rendered(format.format.listFormat))
+            format.print(table: Listing.coverageTable(coverage), rows: Listing.coverage(coverage))
         }
     }
 }
@@ -46,8 +45,7 @@ struct HistoryCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let history = try ledger.open().history(email: email)
-            let listing = format.format == .table ? Listing.historyTable(history) : Listing.history(history)
-            printOut(listing.rendered(format.format.listFormat))
+            format.print(table: Listing.historyTable(history), rows: Listing.history(history))
         }
     }
 }
