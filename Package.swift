@@ -32,7 +32,8 @@ let package = Package(
         // Files, signals and terminal text, the same for every command; depends on nothing of ours.
         // Optimised even in debug builds: it hashes every file render and the ledger name (SHA-256), and the tests
         // hash hundreds of megabytes; unoptimised Swift does about 2 MB/s there.
-        .target(name: "ProvokeSystem", swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .systemLibrary(name: "CSystem"),
+        .target(name: "ProvokeSystem", dependencies: ["CSystem"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "FFmpegKit", dependencies: ["CFFmpeg", "ProvokeSystem"]),
         .target(name: "ProvokeManifest", dependencies: ["ProvokeCaptions", "ProvokeSystem"]),
         .target(name: "ProvokeTimeline", dependencies: ["ProvokeManifest", "ProvokeCaptions", "ProvokeSystem"]),

@@ -201,6 +201,7 @@ public final class BatchRenderer: Sendable {
 
         // 3. Encode, `jobs` at a time.
         Memory.returnFreedHeapEagerly()
+        Memory.avoidHugePages()
         Memory.trim()  // what validating and planning freed
         let queue = WorkQueue(work: work, progress: progress)
         let done = DispatchGroup()
