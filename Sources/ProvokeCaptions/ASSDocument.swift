@@ -14,6 +14,9 @@
 public struct ASSDocument: Hashable, Sendable {
     public let frameWidth: Int
     public let frameHeight: Int
+    /// The height that font sizes, outlines and box padding are shares of: the frame's height, or more on a
+    /// square or portrait frame (its 16:9 text height, `OutputFormat.textHeight`). Margins stay shares of the frame.
+    public let textHeight: Int
     public let style: CaptionStyle
     public let lowerThirdStyle: LowerThirdStyle
     /// The captions as drawn: wrapped with `effectiveWrapping` (so long cues are already split), output time.
@@ -25,15 +28,16 @@ public struct ASSDocument: Hashable, Sendable {
     public static let speakerStyleName = "Speaker"
 
     /// `cues` in output time (from `retime`), for a frame of `frameWidth` x `frameHeight` pixels (both > 0).
-    public init(frameWidth: Int, frameHeight: Int, cues: [Cue], style: CaptionStyle = CaptionStyle(),
+    public init(frameWidth: Int, frameHeight: Int, textHeight: Int? = nil, cues: [Cue], style: CaptionStyle = CaptionStyle(),
                 lowerThirds: [LowerThird] = [], lowerThirdStyle: LowerThirdStyle = LowerThirdStyle()) {
         precondition(frameWidth > 0 && frameHeight > 0, "ASSDocument needs a frame size, got \(frameWidth)x\(frameHeight)")
         self.frameWidth = frameWidth
         self.frameHeight = frameHeight
+        self.textHeight = textHeight ?? frameHeight
         self.style = style
         self.lowerThirdStyle = lowerThirdStyle
         self.lowerThirds = lowerThirds
-        self.captions = ASSDocument.effectiveWrapping(style: style, frameWidth: frameWidth, frameHeight: frameHeight)
+        self.captions = ASSDocument.effectiveWrapping(style: style, frameWidth: frameWidth, frameHeight: textHeight ?? frameHeight)
             .apply(to: cues)
     }
 
@@ -42,7 +46,7 @@ public struct ASSDocument: Hashable, Sendable {
     /// average (its font size is about 1.16 em, mixed-case text about 0.55 em a character); at 1280x720 and the
     /// default size it allows 42, so 37 stands, while a portrait 1080x1920 frame gets 13.
     public var effectiveWrapping: LineWrapping {
-        ASSDocument.effectiveWrapping(style: style, frameWidth: frameWidth, frameHeight: frameHeight)
+        ASSDocument.effectiveWrapping(style: style, frameWidth: frameWidth, frameHeight: textHeight)
     }
 
     static func effectiveWrapping(style: CaptionStyle, frameWidth: Int, frameHeight: Int) -> LineWrapping {
@@ -115,7 +119,7 @@ public struct ASSDocument: Hashable, Sendable {
     private func lowerThirdText(_ speaker: LowerThird) -> String {
         let l = lowerThirdStyle
         let fitting = ASSDocument.charactersFitting(frameWidth: frameWidth, safeArea: l.safeArea,
-                                                    fontPixels: ASSDocument.pixels(l.nameSize, of: frameHeight, minimum: 1))
+                                                    fontPixels: ASSDocument.pixels(l.nameSize, of: textHeight, minimum: 1))
         let wrapping = LineWrapping(maxLineLength: min(l.maxLineLength, fitting), maxLines: 3)
         func lines(_ text: String) -> String {
             wrapping.screens(for: text).flatMap { $0 }.joined(separator: "\n")
@@ -124,7 +128,7 @@ public struct ASSDocument: Hashable, Sendable {
         if let role = speaker.role {
             let roleLines = lines(role)
             if !roleLines.isEmpty {
-                let rolePixels = ASSDocument.pixels(lowerThirdStyle.roleSize, of: frameHeight, minimum: 1)
+                let rolePixels = ASSDocument.pixels(lowerThirdStyle.roleSize, of: textHeight, minimum: 1)
                 text += (text.isEmpty ? "" : #"\N"#) + #"{\b0\fs"# + "\(rolePixels)}" + ASSText.escape(roleLines)
             }
         }
@@ -135,7 +139,7 @@ public struct ASSDocument: Hashable, Sendable {
                            outline: RGBAColor, outlineWidth: Double, box: CaptionStyle.Box?, alignment: Int,
                            safeArea: Double) -> String {
         let fontName = ASSText.fieldValue(font).isEmpty ? "DejaVu Sans" : ASSText.fieldValue(font)
-        let fontSize = ASSDocument.pixels(size, of: frameHeight, minimum: 1)
+        let fontSize = ASSDocument.pixels(size, of: textHeight, minimum: 1)
         let borderStyle: Int, border: Double, outlineColour: RGBAColor, backColour: RGBAColor
         switch box?.shape {
         case nil:
@@ -156,7 +160,7 @@ public struct ASSDocument: Hashable, Sendable {
         let fields: [String] = [
             name, fontName, "\(fontSize)", text.assValue, text.assValue, outlineColour.assValue, backColour.assValue,
             bold ? "-1" : "0", "0", "0", "0", "100", "100", "0", "0", "\(borderStyle)",
-            ASSDocument.decimal(border * Double(frameHeight)), "0", "\(alignment)",
+            ASSDocument.decimal(border * Double(textHeight)), "0", "\(alignment)",
             "\(marginH)", "\(marginH)", "\(marginV)", "1",
         ]
         return "Style: " + fields.joined(separator: ",")

@@ -290,6 +290,7 @@ public final class BatchRenderer: Sendable {
         var audio = AudioEncoderSettings()
         audio.sampleRate = format.sampleRate
         audio.channels = format.channels
+        audio.bitRate = format.audioBitRate
         return audio
     }
 
