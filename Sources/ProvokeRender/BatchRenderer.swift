@@ -308,7 +308,9 @@ public final class BatchRenderer: Sendable {
         let srt = record.captions?.srt.map { folder.appendingPathComponent($0) }
         let vtt = record.captions?.vtt.map { folder.appendingPathComponent($0) }
         guard [srt, vtt].compactMap({ $0 }).allSatisfy({ FileKind(linkAt: $0.path) == .regular }) else { return nil }
-        return RenderedOutput(mp4: mp4, record: recordURL, srt: srt, vtt: vtt, plan: p.job.plan, sha256: record.sha256,
+        let poster = record.poster.map { folder.appendingPathComponent($0) }
+        guard poster.map({ FileKind(linkAt: $0.path) == .regular }) ?? true else { return nil }
+        return RenderedOutput(mp4: mp4, record: recordURL, poster: poster, srt: srt, vtt: vtt, plan: p.job.plan, sha256: record.sha256,
                               renderRecord: record)
     }
 
@@ -357,10 +359,12 @@ public final class BatchRenderer: Sendable {
         TemporaryFiles.removeAbandoned(in: directory.path)
         let files = StagedFiles()
         defer { files.discard() }
+        let pieces = zip(p.pieces, p.pieceKeys).map { ($0, cache.url(.piece, $1).path) }
         return try mapErrors(plan) {
-            try OutputWriter(plan: plan, directory: directory).write(staging: files, cacheKey: p.outputKey) { file in
-                try Joiner(plan: plan, pieces: zip(p.pieces, p.pieceKeys).map { ($0, cache.url(.piece, $1).path) },
-                           soundPath: cache.url(.sound, p.soundKey).path).write(file)
+            let poster = try Poster.pictures(plan, pieces: pieces)
+            return try OutputWriter(plan: plan, directory: directory).write(staging: files, cacheKey: p.outputKey,
+                                                                            poster: poster) { file in
+                try Joiner(plan: plan, pieces: pieces, soundPath: cache.url(.sound, p.soundKey).path).write(file)
             }
         }
     }
