@@ -52,6 +52,26 @@ final class PresetRenderTests: XCTestCase {
         }
     }
 
+    /// The cache keys name the format: outputs of one preset share the same footage's pieces, other presets
+    /// never do (nor an email's, whose rate depends on its length), while each output's sound is its own.
+    func testPiecesAreSharedWithinAPresetAndNeverAcrossPresets() throws {
+        let dir = try TempDir()
+        try source(dir)
+        var p = project(sources: [("a", "a.mp4")], clips: [("one", "a", 0, 1)],
+                        outputs: [("web-a", .icb, ["one"]), ("web-b", .college, ["one"]), ("sq-a", .icb, ["one"]),
+                                  ("sq-b", .college, ["one"]), ("hd", .icb, ["one"]), ("mail", .icb, ["one"])], base: dir.url)
+        for (i, name) in [(2, "square"), (3, "square"), (4, "hd-1080p"), (5, "email")] {
+            p.outputs[i].preset = VideoPreset.builtIn.first { $0.name == name }!
+        }
+        let jobs = try Planner.plan(p).outputs.map { BatchRenderer.Job(plan: $0, directory: dir.url) }
+        let entries = try BatchRenderer().entries(jobs).filter { $0.kind == "piece" }
+        func keys(_ output: String) -> [String] { entries.filter { $0.output == output }.map(\.key) }
+        XCTAssertEqual(keys("web-a"), keys("web-b"))
+        XCTAssertEqual(keys("sq-a"), keys("sq-b"))
+        let all = ["web-a", "sq-a", "hd", "mail"].map { Set(keys($0)) }
+        for (i, a) in all.enumerated() { for b in all[(i + 1)...] { XCTAssertTrue(a.isDisjoint(with: b)) } }
+    }
+
     /// A colourful source (FFmpeg's testsrc2) in a square and a vertical output: above and below the picture is not
     /// black, is darker than the picture, and is smooth (blurred: neighbouring pixels differ little).
     func testSquareAndVerticalFillAroundThePictureWithItselfBlurred() throws {
