@@ -8,65 +8,77 @@ import ProvokeSystem
 /// Why not the muxer's own attached-picture stream: FFmpeg 5.1's mov muxer writes cover art only into an iTunes
 /// (`mdir`) list, and with `use_metadata_tags` (which keeps our custom keys: audience, project, output) it writes
 /// an `mdta` list without it. So the item is added after the trailer, here: only the metadata grows; the media
-/// bytes are copied as they are (the join's stream copy and its frame counts are untouched), and the chunk
+/// bytes are moved as they are (the join's stream copy and its frame counts are untouched), and the chunk
 /// offsets of a `+faststart` file, whose index precedes the media, move by the item's size.
 enum CoverArt {
-    struct Failure: Error, CustomStringConvertible {
-        var path: String
-        var message: String
-        var description: String { "\(path): cannot add the cover picture: \(message)" }
+    /// Adds `picture` (PNG or JPEG bytes) as the cover of the MP4 at `path` (a staged temporary file: nothing shows
+    /// before the group's commit), in place: the bytes after the movie box move up by the item's size, from the
+    /// end backwards, so the disk needs room for the item only, not for a second copy of the file.
+    static func embed(_ picture: Data, intoMP4 path: String) throws(FileError) {
+        let fd = open(path, O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { throw FileError(path: path, errno: errno) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw FileError(path: path, errno: errno) }
+        let total = Int64(st.st_size)
+        var boxes: [Box] = [], at: Int64 = 0
+        while at + 8 <= total {
+            let header = try read(fd, at: at, count: 16, path: path)
+            var size = Int64(header.be32(at: 0))
+            if size == 1, header.count == 16 { size = Int64(bitPattern: header.be64(at: 8)) } else if size == 0 { size = total - at }
+            guard size >= 8, at + size <= total else { throw failure(path, "a box at byte \(at) runs past the end") }
+            boxes.append(Box(type: fourCC(header, 4), offset: at, size: size))
+            at += size
+        }
+        guard let moov = boxes.first(where: { $0.type == "moov" }) else { throw failure(path, "no moov box") }
+        var movie = try read(fd, at: moov.offset, count: Int(moov.size), path: path)
+        guard movie.count == Int(moov.size) else { throw failure(path, "the moov box is cut short") }
+        try insertCover(picture, intoMovie: &movie, at: moov.offset, path: path)
+        let delta = Int64(movie.count) - moov.size
+
+        // Room first (a full disk fails here, before anything moved), then the tail moves up, last chunk first.
+        let end = moov.offset + moov.size
+        if ftruncate(fd, off_t(total + delta)) != 0 { throw FileError(path: path, errno: errno) }
+        var chunkEnd = total
+        while chunkEnd > end {
+            let start = max(end, chunkEnd - (1 << 20))
+            let chunk = try read(fd, at: start, count: Int(chunkEnd - start), path: path)
+            try write(chunk, fd, at: start + delta, path: path)
+            chunkEnd = start
+        }
+        try write(movie, fd, at: moov.offset, path: path)
     }
 
-    /// Adds `picture` (PNG or JPEG bytes) as the cover of the MP4 at `path`, rewriting it beside itself and
-    /// renaming over it (the path is a staged temporary file: nothing shows before the group's commit).
-    static func embed(_ picture: Data, intoMP4 path: String) throws {
-        guard let input = FileHandle(forReadingAtPath: path) else { throw Failure(path: path, message: "cannot open") }
-        defer { try? input.close() }
-        let boxes = try topLevelBoxes(input, path: path)
-        guard let moov = boxes.first(where: { $0.type == "moov" }) else { throw Failure(path: path, message: "no moov box") }
-        try input.seek(toOffset: UInt64(moov.offset))
-        var movie = try input.read(upToCount: Int(moov.size)) ?? Data()
-        guard movie.count == Int(moov.size) else { throw Failure(path: path, message: "the moov box is cut short") }
-        try insertCover(picture, intoMovie: &movie, at: moov.offset, path: path)
+    private static func failure(_ path: String, _ message: String) -> FileError {
+        FileError(path: path, "cannot add the cover picture: \(message)")
+    }
 
-        let scratch = try TemporaryFiles.create(in: URL(fileURLWithPath: path).deletingLastPathComponent(),
-                                                for: URL(fileURLWithPath: path).lastPathComponent, Data())
-        defer { TemporaryFiles.remove(scratch) }
-        guard let output = FileHandle(forWritingAtPath: scratch) else { throw Failure(path: scratch, message: "cannot open") }
-        do {
-            defer { try? output.close() }
-            try copy(input, from: 0, count: moov.offset, to: output)
-            try output.write(contentsOf: movie)
-            let end = moov.offset + moov.size
-            let total = Int64(try input.seekToEnd())
-            try copy(input, from: end, count: total - end, to: output)
-            try output.synchronize()
+    private static func read(_ fd: Int32, at offset: Int64, count: Int, path: String) throws(FileError) -> Data {
+        var data = Data(count: count), done = 0
+        while done < count {
+            let n = data.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done)) }
+            if n < 0 { if errno == EINTR { continue }; throw FileError(path: path, errno: errno) }
+            if n == 0 { break }
+            done += n
         }
-        guard rename(scratch, path) == 0 else { throw FileError(path: path, errno: errno, doing: "rename") }
+        return data.prefix(done)
+    }
+
+    private static func write(_ data: Data, _ fd: Int32, at offset: Int64, path: String) throws(FileError) {
+        var done = 0
+        while done < data.count {
+            let n = data.withUnsafeBytes { pwrite(fd, $0.baseAddress! + done, data.count - done, off_t(offset) + off_t(done)) }
+            if n < 0 { if errno == EINTR { continue }; throw FileError(path: path, errno: errno) }
+            done += n
+        }
     }
 
     /// A box's place in the file: offset and whole size (header included) in bytes.
     struct Box { var type: String; var offset: Int64; var size: Int64 }
 
-    static func topLevelBoxes(_ file: FileHandle, path: String) throws -> [Box] {
-        let total = Int64(try file.seekToEnd())
-        var boxes: [Box] = [], at: Int64 = 0
-        while at + 8 <= total {
-            try file.seek(toOffset: UInt64(at))
-            let header = try file.read(upToCount: 16) ?? Data()
-            guard header.count >= 8 else { break }
-            var size = Int64(be32(header, 0))
-            if size == 1, header.count == 16 { size = Int64(bitPattern: be64(header, 8)) } else if size == 0 { size = total - at }
-            guard size >= 8, at + size <= total else { throw Failure(path: path, message: "a box at byte \(at) runs past the end") }
-            boxes.append(Box(type: fourCC(header, 4), offset: at, size: size))
-            at += size
-        }
-        return boxes
-    }
-
     /// Adds the `covr` item at the end of `moov/udta/meta/ilst`, grows the boxes around it, and moves every chunk
     /// offset that points past the movie box (`movieOffset` in the file) by the item's size.
-    static func insertCover(_ picture: Data, intoMovie movie: inout Data, at movieOffset: Int64, path: String) throws {
+    static func insertCover(_ picture: Data, intoMovie movie: inout Data, at movieOffset: Int64, path: String) throws(FileError) {
         // ilst item: [size]covr [size]data [type: 13 JPEG, 14 PNG][locale 0] bytes.
         let isPNG = picture.starts(with: [0x89, 0x50, 0x4E, 0x47])
         var item = Data()
@@ -82,7 +94,7 @@ enum CoverArt {
             let parent = chain.last!
             guard let child = children(of: movie, from: parent.offset + header, to: parent.offset + parent.size)
                 .first(where: { $0.type == name }) else {
-                throw Failure(path: path, message: "the movie has no \(name) box (it has no tags)")
+                throw failure(path, "the movie has no \(name) box (it has no tags)")
             }
             chain.append((Int(child.offset), Int(child.size)))
         }
@@ -95,7 +107,7 @@ enum CoverArt {
 
     /// `stco` and `co64` entries inside `trak/mdia/minf/stbl` that point past `past` move by `delta`.
     private static func moveChunkOffsets(in movie: inout Data, from start: Int, to end: Int, past: Int64, by delta: Int64,
-                                         path: String) throws {
+                                         path: String) throws(FileError) {
         for box in children(of: movie, from: start, to: end) {
             let offset = Int(box.offset), size = Int(box.size)
             switch box.type {
@@ -108,7 +120,7 @@ enum CoverArt {
                     let value = Int64(movie.be32(at: at))
                     guard value > past else { continue }
                     guard value + delta <= Int64(UInt32.max) else {
-                        throw Failure(path: path, message: "a chunk offset would pass 4 GiB")
+                        throw failure(path, "a chunk offset would pass 4 GiB")
                     }
                     movie.replaceBE32(at: at, with: UInt32(value + delta))
                 }
@@ -136,18 +148,6 @@ enum CoverArt {
         return boxes
     }
 
-    private static func copy(_ input: FileHandle, from offset: Int64, count: Int64, to output: FileHandle) throws {
-        try input.seek(toOffset: UInt64(offset))
-        var left = count
-        while left > 0 {
-            guard let chunk = try input.read(upToCount: Int(min(left, 1 << 20))), !chunk.isEmpty else { break }
-            try output.write(contentsOf: chunk)
-            left -= Int64(chunk.count)
-        }
-    }
-
-    private static func be32(_ d: Data, _ i: Int) -> UInt32 { d.be32(at: i) }
-    private static func be64(_ d: Data, _ i: Int) -> UInt64 { d.be64(at: i) }
     private static func fourCC(_ d: Data, _ i: Int) -> String {
         String(decoding: d[(d.startIndex + i)..<(d.startIndex + i + 4)], as: UTF8.self)
     }
