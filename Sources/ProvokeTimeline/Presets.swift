@@ -24,6 +24,13 @@ extension OutputFormat {
     /// A square or portrait frame shows the 16:9 picture over a blurred, darkened fill of itself, not black bars.
     public var fillsWithBlur: Bool { width <= height }
 
+    /// Rows a 16:9 picture fills on a frame that shows it over a fill (captions and names are set beside it).
+    public var pictureBand: Range<Int>? {
+        guard fillsWithBlur else { return nil }
+        let box = Letterbox.fit(sourceWidth: 16, sourceHeight: 9, into: width, height)
+        return box.y..<(box.y + box.height)
+    }
+
     /// The height that text sizes are shares of (caption sizes, card design units): the frame's height on a
     /// landscape frame; on a square or portrait one, the height of a 16:9 frame as wide, 1.4 times over, since
     /// such videos are watched on a phone held upright, where 16:9-sized text would be small.

@@ -1,4 +1,5 @@
 import Foundation
+import ProvokeCaptions
 import ProvokeManifest
 @testable import ProvokeTimeline
 import XCTest
@@ -67,6 +68,26 @@ final class PresetPlanTests: XCTestCase {
         }
         XCTAssertEqual(try plan(seconds: fits / 1000, preset: "email", maxBytes: 2_000_000).format.height, 360,
                        "what it says fits, fits")
+    }
+
+    /// On a vertical frame captions sit under the picture and the speaker's name over it; on a square one, where
+    /// the picture leaves little room, both keep to the frame's safe margins as on 16:9.
+    func testCaptionsAndNamesSitBesideThePictureOnAVerticalFrame() {
+        func styles(_ preset: String) -> [String] {
+            let format = OutputFormat(preset: VideoPreset.builtIn.first { $0.name == preset }!)
+            let script = ASSDocument(frameWidth: format.width, frameHeight: format.height, textHeight: format.textHeight,
+                                     pictureBand: format.pictureBand, cues: [Cue(start: 0, end: 1000, text: "Hello")],
+                                     lowerThirds: [LowerThird(name: "Dr A", role: nil, start: 0, end: 1000)]).text
+            // Alignment, then MarginL, MarginR, MarginV.
+            return script.split(separator: "\n").filter { $0.hasPrefix("Style: ") }
+                .map { $0.split(separator: ",").suffix(5).prefix(4).joined(separator: ",") }
+        }
+        XCTAssertEqual(OutputFormat(preset: VideoPreset.builtIn[3]).pictureBand, 656..<1264)
+        // Caption: top-centre, 23 px (half its 47 px size) under the picture; name: bottom-left, 19 px over it
+        // (a bottom-aligned MarginV counts from the frame's bottom: 1920 - 656 + 19).
+        XCTAssertEqual(styles("vertical"), ["8,108,108,1287", "1,108,108,1283"])
+        XCTAssertEqual(styles("square"), ["2,108,108,108", "7,108,108,108"])
+        XCTAssertNil(OutputFormat().pictureBand)
     }
 
     func testThePosterTimeIsAFrameOfTheOutput() throws {
