@@ -99,6 +99,9 @@ final class ProgressRelay: @unchecked Sendable {  // `pending` is guarded by `lo
     }
 }
 
+/// A size-capped output came out over its cap; nothing was written.
+struct OverCap: Error { var bytes: Int64 }
+
 /// Writes one output's files: the MP4 (its streams filled by the caller), the caption sidecars and the JSON
 /// record. They appear together, or none of them does and whatever was there before stays; the record is
 /// renamed into place last, so a record always names an MP4 that is there.
@@ -148,11 +151,8 @@ struct OutputWriter {
         var record = RenderRecord(plan: plan, file: mp4.lastPathComponent, sha256: sha, renderedAt: Date())
         // Renaming keeps both, so they are the landed file's.
         (record.bytes, record.modified) = FileStamp.of(file.temporaryPath) ?? (nil, nil)
-        if let cap = plan.format.maxBytes, let bytes = record.bytes, bytes > cap {
-            // The rates are chosen to stay under (SizeCap); a file over its cap is never shipped.
-            throw RenderError(output: plan.output, message: "\(plan.output): \(bytes) bytes, over its cap of \(cap) bytes; "
-                              + "nothing was written (lower max_mb's demands: shorten the sequence)", isInputProblem: false)
-        }
+        // The rates are chosen to stay under (SizeCap); a file over its cap is never shipped.
+        if let cap = plan.format.maxBytes, let bytes = record.bytes, bytes > cap { throw OverCap(bytes: bytes) }
         record.poster = poster == nil ? nil : posterURL.lastPathComponent
         record.captions = RenderRecord.Captions(
             mode: captions.mode, cues: captions.cues.count, speakers: captions.lowerThirds.count,

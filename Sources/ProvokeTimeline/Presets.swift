@@ -93,6 +93,17 @@ public enum SizeCap {
         return lo
     }
 
+    /// After a file came out at `bytes`, over the cap: the video's maximum rate lowered by the overshoot and a
+    /// tenth more; false when that is below what the frame is watchable at.
+    public static func lower(_ format: inout OutputFormat, bytes: Int64) -> Bool {
+        guard let cap = format.maxBytes, let rate = format.videoMaxRate, bytes > cap else { return false }
+        let lowered = Int(Int64(rate) * cap / bytes * 9 / 10)
+        guard lowered >= ladder.last!.minimumKbps else { return false }
+        format.videoMaxRate = lowered
+        format.videoBuffer = Int(Int64(lowered) * bufferMilliseconds / 1000)
+        return true
+    }
+
     /// `plan` with its frame size and video rate chosen for its cap.
     static func apply(to plan: inout OutputPlan, maxBytes: Int64) throws {
         let ms = plan.format.clock.milliseconds(ofFrame: plan.frameCount)

@@ -152,6 +152,28 @@ final class PresetRenderTests: XCTestCase {
         }
     }
 
+    /// An email whose rate was set far too high (as if the bound had failed) comes out over its cap: it is encoded
+    /// again lower and lands under the cap, never over it.
+    func testAnEmailOverItsCapIsEncodedAgainLowerNotShipped() throws {
+        let dir = try TempDir()
+        var spec = SampleSpec()
+        spec.frames = 90
+        spec.picture = .noise
+        try SampleMedia.write(spec, to: dir.path("a.mp4"))
+        var p = project(sources: [("a", "a.mp4")], clips: [("one", "a", 0, 3)], outputs: [("mail", .icb, ["one"])], base: dir.url)
+        p.outputs[0].preset = VideoPreset.builtIn.first { $0.name == "email" }!
+        p.outputs[0].maxBytes = 600_000
+        var plan = try Planner.plan(p).outputs[0]
+        plan.format.videoMaxRate = 4000
+        plan.format.videoBuffer = 2000
+        let out = dir.url.appendingPathComponent("out")
+        let written = try XCTUnwrap(try render([plan], into: out).written.first)
+        XCTAssertLessThan(try XCTUnwrap(written.plan.format.videoMaxRate), 4000, "encoded again at a lower rate")
+        let bytes = try XCTUnwrap(FileStamp.of(written.mp4.path)?.0)
+        XCTAssertLessThanOrEqual(bytes, 600_000)
+        XCTAssertEqual(written.renderRecord.bytes, bytes)
+    }
+
     func testPosterIsBesideTheMP4AndEmbeddedAsCoverArt() throws {
         let dir = try TempDir()
         try source(dir)
