@@ -258,7 +258,7 @@ public final class BatchRenderer: Sendable {
                     attempt = try self.plan(Job(plan: plan, directory: attempt.job.directory), files: files, keyframes: keyframes)
                     written = try finish(attempt, cache: cache, encoded: &result.encoded)
                 }
-                guard case let .landed(written) = written else { continue }
+                guard case let .landed(written) = written else { preconditionFailure("the retries land or throw") }
                 result.written.append(written)
                 events(.written(written))
             } catch is RenderCancelled {
