@@ -14,6 +14,12 @@
 public struct ASSDocument: Hashable, Sendable {
     public let frameWidth: Int
     public let frameHeight: Int
+    /// The height that font sizes, outlines and box padding are shares of: the frame's height, or more on a
+    /// square or portrait frame (its 16:9 text height, `OutputFormat.textHeight`). Margins stay shares of the frame.
+    public let textHeight: Int
+    /// Rows `[top, bottom)` of the frame the picture fills, on a frame with room around it (vertical): captions and
+    /// speakers' names are then set next to the picture instead of at the frame's edges (`besidePicture`).
+    public let pictureBand: Range<Int>?
     public let style: CaptionStyle
     public let lowerThirdStyle: LowerThirdStyle
     /// The captions as drawn: wrapped with `effectiveWrapping` (so long cues are already split), output time.
@@ -25,15 +31,18 @@ public struct ASSDocument: Hashable, Sendable {
     public static let speakerStyleName = "Speaker"
 
     /// `cues` in output time (from `retime`), for a frame of `frameWidth` x `frameHeight` pixels (both > 0).
-    public init(frameWidth: Int, frameHeight: Int, cues: [Cue], style: CaptionStyle = CaptionStyle(),
-                lowerThirds: [LowerThird] = [], lowerThirdStyle: LowerThirdStyle = LowerThirdStyle()) {
+    public init(frameWidth: Int, frameHeight: Int, textHeight: Int? = nil, pictureBand: Range<Int>? = nil, cues: [Cue],
+                style: CaptionStyle = CaptionStyle(), lowerThirds: [LowerThird] = [],
+                lowerThirdStyle: LowerThirdStyle = LowerThirdStyle()) {
+        self.pictureBand = pictureBand
         precondition(frameWidth > 0 && frameHeight > 0, "ASSDocument needs a frame size, got \(frameWidth)x\(frameHeight)")
         self.frameWidth = frameWidth
         self.frameHeight = frameHeight
+        self.textHeight = textHeight ?? frameHeight
         self.style = style
         self.lowerThirdStyle = lowerThirdStyle
         self.lowerThirds = lowerThirds
-        self.captions = ASSDocument.effectiveWrapping(style: style, frameWidth: frameWidth, frameHeight: frameHeight)
+        self.captions = ASSDocument.effectiveWrapping(style: style, frameWidth: frameWidth, frameHeight: textHeight ?? frameHeight)
             .apply(to: cues)
     }
 
@@ -42,7 +51,7 @@ public struct ASSDocument: Hashable, Sendable {
     /// average (its font size is about 1.16 em, mixed-case text about 0.55 em a character); at 1280x720 and the
     /// default size it allows 42, so 37 stands, while a portrait 1080x1920 frame gets 13.
     public var effectiveWrapping: LineWrapping {
-        ASSDocument.effectiveWrapping(style: style, frameWidth: frameWidth, frameHeight: frameHeight)
+        ASSDocument.effectiveWrapping(style: style, frameWidth: frameWidth, frameHeight: textHeight)
     }
 
     static func effectiveWrapping(style: CaptionStyle, frameWidth: Int, frameHeight: Int) -> LineWrapping {
@@ -73,15 +82,19 @@ public struct ASSDocument: Hashable, Sendable {
             Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding
 
             """
+        let caption = besidePicture(below: style.position == .bottom, centred: true, safeArea: style.safeArea, size: style.fontSize)
         out += styleLine(name: ASSDocument.captionStyleName, font: style.fontFamily, size: style.fontSize,
                          bold: style.bold, text: style.textColor, outline: style.outlineColor,
                          outlineWidth: style.outlineWidth, box: style.box,
-                         alignment: style.position == .bottom ? 2 : 8, safeArea: style.safeArea) + "\n"
+                         alignment: caption?.alignment ?? (style.position == .bottom ? 2 : 8), safeArea: style.safeArea,
+                         marginV: caption?.marginV) + "\n"
         if !lowerThirds.isEmpty {
             let l = lowerThirdStyle
+            let name = besidePicture(below: l.corner != .topLeft, centred: false, safeArea: l.safeArea, size: l.nameSize)
             out += styleLine(name: ASSDocument.speakerStyleName, font: l.fontFamily, size: l.nameSize, bold: true,
                              text: l.textColor, outline: l.outlineColor, outlineWidth: l.outlineWidth, box: l.box,
-                             alignment: l.corner == .topLeft ? 7 : 1, safeArea: l.safeArea) + "\n"
+                             alignment: name?.alignment ?? (l.corner == .topLeft ? 7 : 1), safeArea: l.safeArea,
+                             marginV: name?.marginV) + "\n"
         }
         out += """
 
@@ -91,6 +104,19 @@ public struct ASSDocument: Hashable, Sendable {
             """
         for line in dialogueLines { out += line + "\n" }
         return out
+    }
+
+    /// Where text goes on a frame with more than a fifth of its height free between the picture and the safe
+    /// margin (a vertical frame): against the picture, below it (top-aligned) or above it (bottom-aligned), half a
+    /// line away, so the eye need not travel to the frame's edge; nil elsewhere (text keeps to the safe margins).
+    private func besidePicture(below: Bool, centred: Bool, safeArea: Double, size: Double) -> (alignment: Int, marginV: Int)? {
+        guard let band = pictureBand else { return nil }
+        let safe = Int((Double(frameHeight) * ASSDocument.clampedSafeArea(safeArea)).rounded())
+        let gap = ASSDocument.pixels(size, of: textHeight, minimum: 1) / 2
+        let room = below ? frameHeight - safe - band.upperBound : band.lowerBound - safe
+        guard room > frameHeight / 5 else { return nil }
+        if below { return (centred ? 8 : 7, band.upperBound + gap) }
+        return (centred ? 2 : 1, frameHeight - band.lowerBound + gap)
     }
 
     /// The `Dialogue:` lines, captions and lower thirds together in start order (captions first on a tie).
@@ -115,7 +141,7 @@ public struct ASSDocument: Hashable, Sendable {
     private func lowerThirdText(_ speaker: LowerThird) -> String {
         let l = lowerThirdStyle
         let fitting = ASSDocument.charactersFitting(frameWidth: frameWidth, safeArea: l.safeArea,
-                                                    fontPixels: ASSDocument.pixels(l.nameSize, of: frameHeight, minimum: 1))
+                                                    fontPixels: ASSDocument.pixels(l.nameSize, of: textHeight, minimum: 1))
         let wrapping = LineWrapping(maxLineLength: min(l.maxLineLength, fitting), maxLines: 3)
         func lines(_ text: String) -> String {
             wrapping.screens(for: text).flatMap { $0 }.joined(separator: "\n")
@@ -124,7 +150,7 @@ public struct ASSDocument: Hashable, Sendable {
         if let role = speaker.role {
             let roleLines = lines(role)
             if !roleLines.isEmpty {
-                let rolePixels = ASSDocument.pixels(lowerThirdStyle.roleSize, of: frameHeight, minimum: 1)
+                let rolePixels = ASSDocument.pixels(lowerThirdStyle.roleSize, of: textHeight, minimum: 1)
                 text += (text.isEmpty ? "" : #"\N"#) + #"{\b0\fs"# + "\(rolePixels)}" + ASSText.escape(roleLines)
             }
         }
@@ -133,9 +159,9 @@ public struct ASSDocument: Hashable, Sendable {
 
     private func styleLine(name: String, font: String, size: Double, bold: Bool, text: RGBAColor,
                            outline: RGBAColor, outlineWidth: Double, box: CaptionStyle.Box?, alignment: Int,
-                           safeArea: Double) -> String {
+                           safeArea: Double, marginV placed: Int? = nil) -> String {
         let fontName = ASSText.fieldValue(font).isEmpty ? "DejaVu Sans" : ASSText.fieldValue(font)
-        let fontSize = ASSDocument.pixels(size, of: frameHeight, minimum: 1)
+        let fontSize = ASSDocument.pixels(size, of: textHeight, minimum: 1)
         let borderStyle: Int, border: Double, outlineColour: RGBAColor, backColour: RGBAColor
         switch box?.shape {
         case nil:
@@ -152,11 +178,11 @@ public struct ASSDocument: Hashable, Sendable {
         }
         let inset = ASSDocument.clampedSafeArea(safeArea)
         let marginH = Int((Double(frameWidth) * inset).rounded())
-        let marginV = Int((Double(frameHeight) * inset).rounded())
+        let marginV = placed ?? Int((Double(frameHeight) * inset).rounded())
         let fields: [String] = [
             name, fontName, "\(fontSize)", text.assValue, text.assValue, outlineColour.assValue, backColour.assValue,
             bold ? "-1" : "0", "0", "0", "0", "100", "100", "0", "0", "\(borderStyle)",
-            ASSDocument.decimal(border * Double(frameHeight)), "0", "\(alignment)",
+            ASSDocument.decimal(border * Double(textHeight)), "0", "\(alignment)",
             "\(marginH)", "\(marginH)", "\(marginV)", "1",
         ]
         return "Style: " + fields.joined(separator: ",")

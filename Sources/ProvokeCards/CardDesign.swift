@@ -24,8 +24,9 @@ struct TextPlacement {
     var logo: PixelRect
 }
 
-/// Templates and their animations. Sizes are designed for a 1280x720 frame and scale with it (the smaller of height
-/// / 720 and width / 1280, so a portrait frame does not get text wider than itself); `scale` is the fitting's factor.
+/// Templates and their animations. Sizes are designed for a 1280x720 frame and scale with the frame's text height
+/// (`OutputFormat.textHeight` / 720: a 16:9 frame's height, larger on square and portrait frames, never more than
+/// their width allows); `scale` is the fitting's factor, which shrinks text that would leave the title-safe area.
 ///
 /// Text is placed with ASS alignment and margins (the margins are the title-safe area), so libass wraps long text
 /// inside the safe width. Every user string goes through `ASSText.escape`; every override tag and drawing here is
@@ -57,7 +58,7 @@ struct CardDesign {
         self.format = format
         self.hasLogo = hasLogo
         safe = CardLayout.titleSafe(width: format.width, height: format.height)
-        unit = min(Double(format.height) / 720, Double(format.width) / 1280)
+        unit = Double(format.textHeight) / 720
         startMs = format.clock.milliseconds(ofFrame: frames.start)
         durationMs = max(1, Int(format.clock.milliseconds(ofFrame: frames.end) - startMs))
         let fade = CardLayout.fadeFrames(count: frames.count, fps: format.fps)

@@ -30,6 +30,8 @@ struct StylePatch {
     /// The values that name something outside the manifest, by edit key (`card.font`, `card.logo`,
     /// `card.music`, `captions.font`, `speaker.font`): the loader checks that the fonts and files exist.
     var named: [String: Located<String>] = [:]
+    /// `presets` (project block only): delivery presets by name (Presets.swift).
+    var presets: [Located<VideoPreset>] = []
 
     func applied(to base: Style) -> Style {
         var style = base
@@ -67,6 +69,10 @@ extension ManifestDecoder {
             case "music": cardFile(\.card.music, "card.music", value, at: at, into: &patch)
             case "captions": captionStyle(value, at: at, into: &patch)
             case "speaker": speakerStyle(value, at: at, into: &patch)
+            case "presets":
+                if path == JSONPath.root + "style" { patch.presets = customPresets(value, at: at) } else {
+                    report(at, value.position, "expected \"presets\" in the project's style block only (outputs choose one with \"preset\")")
+                }
             default: preconditionFailure("ManifestKeys.style has a key without a reader: \(key)")
             }
         }
@@ -228,7 +234,7 @@ extension ManifestDecoder {
         return value
     }
 
-    private mutating func integer(_ node: JSONNode, at path: JSONPath, in range: ClosedRange<Int>) -> Int? {
+    mutating func integer(_ node: JSONNode, at path: JSONPath, in range: ClosedRange<Int>) -> Int? {
         if case .number(let literal) = node.value, let decimal = DecimalLiteral(literal),
            case .value(let value) = decimal.scaled(byPowerOfTen: 0), range.contains(Int(value)) {
             return Int(value)

@@ -224,9 +224,13 @@ extension ManifestDecoder {
                     Transition(kind: $0.kind.value, duration: $0.duration)
                 })
             }
-            outputs.append(Output(id: id, audience: audience, title: title, sequence: items,
-                                  captions: output.captions ?? .both,
-                                  style: output.style?.applied(to: projectStyle) ?? projectStyle))
+            var made = Output(id: id, audience: audience, title: title, sequence: items,
+                              captions: output.captions ?? .both,
+                              style: output.style?.applied(to: projectStyle) ?? projectStyle)
+            made.preset = ManifestDecoder.preset(output.delivery, custom: draft.style?.presets ?? [])
+            made.maxBytes = output.delivery.maxBytes?.value
+            made.poster = output.delivery.poster?.value
+            outputs.append(made)
         }
         return Project(id: id, title: title, event: head.event, manifestURL: manifestURL, sources: sources,
                        ideas: ideas, clips: clips, cards: cards, outputs: outputs, style: projectStyle, date: head.date)

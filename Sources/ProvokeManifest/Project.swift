@@ -131,6 +131,11 @@ public struct Output: Sendable, Equatable {
     public var captions: CaptionMode
     /// The style this output is rendered with: the project's `style` with the output's own `style` keys over it.
     public var style: Style
+    /// `preset` (default `web-720p`), `max_mb` in bytes for a size-capped preset (default 20 MB), and the
+    /// `poster` frame's output time when given (Presets.swift).
+    public var preset = VideoPreset.web720p
+    public var maxBytes: Int64?
+    public var poster: SourceTime?
     public init(id: String, audience: Audience, title: String, sequence: [SequenceItem],
                 captions: CaptionMode = .both, style: Style = Style()) {
         self.id = id; self.audience = audience; self.title = title; self.sequence = sequence

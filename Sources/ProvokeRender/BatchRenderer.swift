@@ -244,19 +244,22 @@ public final class BatchRenderer: Sendable {
                 continue
             }
             do {
-                // Each entry's bytes are checked against its seal before they are joined; one that fails is
-                // encoded again now.
-                for (piece, key) in zip(p.pieces, p.pieceKeys) where !cache.isComplete(.piece, key, hashing: true) {
-                    try make(Work(kind: .piece, key: key, planned: p, piece: piece, frames: piece.frames.count,
-                                  outputs: [p.job.plan.output]), cache: cache) { _ in }
-                    result.encoded += 1
+                var attempt = p
+                var written = try finish(attempt, cache: cache, encoded: &result.encoded)
+                // A size-capped output over its cap (the rates are chosen to stay under: see SizeCap) is encoded
+                // again at a lower rate, twice at most, and never lands over it.
+                for retry in 0...2 {
+                    guard case let .overCap(bytes) = written else { break }
+                    var plan = attempt.job.plan
+                    guard retry < 2, SizeCap.lower(&plan.format, bytes: bytes) else {
+                        throw RenderError(output: plan.output, message: "\(plan.output): \(bytes) bytes, over its cap of "
+                                          + "\(plan.format.maxBytes ?? 0) bytes even at a lower rate; nothing was written",
+                                          isInputProblem: false)
+                    }
+                    attempt = try self.plan(Job(plan: plan, directory: attempt.job.directory), files: files, keyframes: keyframes)
+                    written = try finish(attempt, cache: cache, encoded: &result.encoded)
                 }
-                if !cache.isComplete(.sound, p.soundKey, hashing: true) {
-                    try make(Work(kind: .sound, key: p.soundKey, planned: p, piece: nil, frames: 0, outputs: [p.job.plan.output]),
-                             cache: cache) { _ in }
-                    result.encoded += 1
-                }
-                let written = try join(p, cache: cache)
+                guard case let .landed(written) = written else { preconditionFailure("the retries land or throw") }
                 result.written.append(written)
                 events(.written(written))
             } catch is RenderCancelled {
@@ -268,6 +271,27 @@ public final class BatchRenderer: Sendable {
             }
         }
         return result
+    }
+
+    enum Joined { case landed(RenderedOutput), overCap(Int64) }
+
+    /// Encodes what the output still lacks (an entry whose bytes fail their seal is encoded again) and joins it.
+    func finish(_ p: Planned, cache: RenderCache, encoded: inout Int) throws -> Joined {
+        for (piece, key) in zip(p.pieces, p.pieceKeys) where !cache.isComplete(.piece, key, hashing: true) {
+            try make(Work(kind: .piece, key: key, planned: p, piece: piece, frames: piece.frames.count,
+                          outputs: [p.job.plan.output]), cache: cache) { _ in }
+            encoded += 1
+        }
+        if !cache.isComplete(.sound, p.soundKey, hashing: true) {
+            try make(Work(kind: .sound, key: p.soundKey, planned: p, piece: nil, frames: 0, outputs: [p.job.plan.output]),
+                     cache: cache) { _ in }
+            encoded += 1
+        }
+        do {
+            return .landed(try join(p, cache: cache))
+        } catch let over as OverCap {
+            return .overCap(over.bytes)
+        }
     }
 
     /// Keys an output's pieces, sound track and whole file.
@@ -291,6 +315,7 @@ public final class BatchRenderer: Sendable {
         var audio = AudioEncoderSettings()
         audio.sampleRate = format.sampleRate
         audio.channels = format.channels
+        audio.bitRate = format.audioBitRate
         return audio
     }
 
@@ -308,7 +333,9 @@ public final class BatchRenderer: Sendable {
         let srt = record.captions?.srt.map { folder.appendingPathComponent($0) }
         let vtt = record.captions?.vtt.map { folder.appendingPathComponent($0) }
         guard [srt, vtt].compactMap({ $0 }).allSatisfy({ FileKind(linkAt: $0.path) == .regular }) else { return nil }
-        return RenderedOutput(mp4: mp4, record: recordURL, srt: srt, vtt: vtt, plan: p.job.plan, sha256: record.sha256,
+        let poster = record.poster.map { folder.appendingPathComponent($0) }
+        guard poster.map({ FileKind(linkAt: $0.path) == .regular }) ?? true else { return nil }
+        return RenderedOutput(mp4: mp4, record: recordURL, poster: poster, srt: srt, vtt: vtt, plan: p.job.plan, sha256: record.sha256,
                               renderRecord: record)
     }
 
@@ -357,10 +384,12 @@ public final class BatchRenderer: Sendable {
         TemporaryFiles.removeAbandoned(in: directory.path)
         let files = StagedFiles()
         defer { files.discard() }
+        let pieces = zip(p.pieces, p.pieceKeys).map { ($0, cache.url(.piece, $1).path) }
         return try mapErrors(plan) {
-            try OutputWriter(plan: plan, directory: directory).write(staging: files, cacheKey: p.outputKey) { file in
-                try Joiner(plan: plan, pieces: zip(p.pieces, p.pieceKeys).map { ($0, cache.url(.piece, $1).path) },
-                           soundPath: cache.url(.sound, p.soundKey).path).write(file)
+            let poster = try Poster.pictures(plan, pieces: pieces)
+            return try OutputWriter(plan: plan, directory: directory).write(staging: files, cacheKey: p.outputKey,
+                                                                            poster: poster) { file in
+                try Joiner(plan: plan, pieces: pieces, soundPath: cache.url(.sound, p.soundKey).path).write(file)
             }
         }
     }

@@ -81,9 +81,16 @@ struct CacheKeys {
     /// or `--jobs` made it (pieces run side by side instead), and an IDR frame first.
     static func pieceEncoder(_ format: OutputFormat, preset: String, crf: Int) -> VideoEncoderSettings {
         var video = VideoEncoderSettings(width: format.width, height: format.height, frameRate: format.fps)
-        video.preset = preset
-        video.crf = crf
+        video.preset = format.x264Preset ?? preset
+        video.crf = format.crf ?? crf
         video.threads = 1
+        // x264's own option names (kbit/s); an average bit rate replaces the CRF.
+        var rate: [String] = []
+        if let kbps = format.videoBitRate { rate.append("bitrate=\(kbps)") }
+        if let max = format.videoMaxRate, let buffer = format.videoBuffer {
+            rate += ["vbv-maxrate=\(max)", "vbv-bufsize=\(buffer)"]
+        }
+        if !rate.isEmpty { video.options.append(("x264-params", rate.joined(separator: ":"))) }
         return video
     }
 
@@ -91,6 +98,8 @@ struct CacheKeys {
         var lines = [CacheKeys.version, "piece", "format \(plan.format.width)x\(plan.format.height) \(plan.format.clock.rate)",
                      "x264 \(video.preset) crf \(video.crf) \(video.profile) \(video.pixelFormat) threads \(video.threads)",
                      "fade colour \(plan.cardStyle.background.hex)"]
+        // Rate control (email, custom bit rates); absent from the default's key, which stays as it was.
+        if !video.options.isEmpty { lines.append("options " + video.options.map { "\($0.0)=\($0.1)" }.joined(separator: " ")) }
         for part in piece.parts {
             let segment = plan.segments[part.segment]
             lines.append("part \(part.frames.lowerBound)..<\(part.frames.upperBound) of \(segment.frames.count)")

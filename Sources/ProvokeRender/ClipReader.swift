@@ -203,7 +203,7 @@ final class VideoPath {
     }
 }
 
-/// buffer → [transpose/flip] → scale → pad → format=yuv420p → setsar=1 → [ass] → buffersink, built for the
+/// buffer → [transpose/flip] → scale → pad (or `BlurredFill`) → format=yuv420p → setsar=1 → [ass] → buffersink, built for the
 /// first frame's size and pixel format. Every option is set on its node (no graph strings).
 ///
 /// Frames enter with pts = their frame number within the segment in time base 1/fps: libavfilter's `ass` filter
@@ -233,9 +233,16 @@ final class NormaliseGraph {
         let box = Letterbox.fit(sourceWidth: first.width, sourceHeight: first.height,
                                 sarNum: Int(sar.num), sarDen: Int(sar.den), rotation: rotation,
                                 into: format.width, format.height)
-        chain.append(try graph.add("scale", [("w", String(box.width)), ("h", String(box.height)), ("flags", "bicubic")]))
-        chain.append(try graph.add("pad", [("w", String(format.width)), ("h", String(format.height)),
-                                           ("x", String(box.x)), ("y", String(box.y)), ("color", "black")]))
+        if format.fillsWithBlur {
+            // The fill branches and joins again: what comes before is linked now, and the chain goes on from
+            // the overlay that puts the picture over its fill.
+            try graph.chain(chain)
+            chain = [try BlurredFill.link(in: graph, from: chain.last!, picture: box, format: format)]
+        } else {
+            chain.append(try graph.add("scale", [("w", String(box.width)), ("h", String(box.height)), ("flags", "bicubic")]))
+            chain.append(try graph.add("pad", [("w", String(format.width)), ("h", String(format.height)),
+                                               ("x", String(box.x)), ("y", String(box.y)), ("color", "black")]))
+        }
         chain.append(try graph.add("format", [("pix_fmts", "yuv420p")]))
         chain.append(try graph.add("setsar", [("sar", "1")]))
         if let captionScript { chain.append(try captionScript.node(in: graph)) }

@@ -35,7 +35,7 @@ struct Joiner {
         var subtitles: (stream: Int, cues: ArraySlice<Cue>)?
         if captions.hasSoftCaptions {
             let format = plan.format
-            let header = ASSDocument(frameWidth: format.width, frameHeight: format.height, cues: [], style: captions.style).text
+            let header = ASSDocument(frameWidth: format.width, frameHeight: format.height, textHeight: format.textHeight, cues: [], style: captions.style).text
             // One sample shows at a time, so overlapping cues are merged into stretches showing every caption on
             // screen; its header's first style (the caption style) becomes the track's default look.
             subtitles = (try file.addSubtitle(SubtitleEncoderSettings(assHeader: header, language: "eng")),

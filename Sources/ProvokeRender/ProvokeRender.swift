@@ -39,6 +39,8 @@ public struct RenderProgress: Sendable {
 public struct RenderedOutput: Sendable {
     public var mp4: URL
     public var record: URL
+    /// `<output>.png`: the poster frame, also embedded in the MP4 as its cover.
+    public var poster: URL?
     /// The caption sidecars, when the output has soft captions.
     public var srt: URL?
     public var vtt: URL?
@@ -97,6 +99,9 @@ final class ProgressRelay: @unchecked Sendable {  // `pending` is guarded by `lo
     }
 }
 
+/// A size-capped output came out over its cap; nothing was written.
+struct OverCap: Error { var bytes: Int64 }
+
 /// Writes one output's files: the MP4 (its streams filled by the caller), the caption sidecars and the JSON
 /// record. They appear together, or none of them does and whatever was there before stays; the record is
 /// renamed into place last, so a record always names an MP4 that is there.
@@ -104,7 +109,8 @@ struct OutputWriter {
     let plan: OutputPlan
     let directory: URL
 
-    func write(staging files: StagedFiles, cacheKey: String?, fill: (OutputFile) throws -> Void) throws -> RenderedOutput {
+    func write(staging files: StagedFiles, cacheKey: String?, poster: (png: Data, cover: Data)? = nil,
+               fill: (OutputFile) throws -> Void) throws -> RenderedOutput {
         let mp4 = directory.appendingPathComponent("\(plan.output).mp4")
         let recordURL = directory.appendingPathComponent("\(plan.output).json")
         let srtURL = directory.appendingPathComponent("\(plan.output).srt")
@@ -120,15 +126,20 @@ struct OutputWriter {
         // Staging order is rename order: the record goes last.
         let srtStaged = captions.hasSoftCaptions ? try files.stage(srtURL.path) : nil
         let vttStaged = captions.hasSoftCaptions ? try files.stage(vttURL.path) : nil
+        let posterURL = directory.appendingPathComponent("\(plan.output).png")
+        let posterStaged = poster == nil ? nil : try files.stage(posterURL.path)
         let recordStaged = try files.stage(recordURL.path)
         do {
             try fill(file)
             // Writes the trailer, still under the temporary name.
             try file.finish()
+            // The cover goes into the finished file's metadata (CoverArt says why not through the muxer).
+            if let poster { try CoverArt.embed(poster.cover, intoMP4: file.temporaryPath) }
         } catch {
             file.discard()
             throw error
         }
+        if let poster, let posterStaged { try files.write(poster.png, toStaged: posterStaged) }
 
         // Sidecars with the same cues as the track (overlaps kept: both formats allow them).
         if let srtStaged, let vttStaged {
@@ -140,6 +151,9 @@ struct OutputWriter {
         var record = RenderRecord(plan: plan, file: mp4.lastPathComponent, sha256: sha, renderedAt: Date())
         // Renaming keeps both, so they are the landed file's.
         (record.bytes, record.modified) = FileStamp.of(file.temporaryPath) ?? (nil, nil)
+        // The rates are chosen to stay under (SizeCap); a file over its cap is never shipped.
+        if let cap = plan.format.maxBytes, let bytes = record.bytes, bytes > cap { throw OverCap(bytes: bytes) }
+        record.poster = poster == nil ? nil : posterURL.lastPathComponent
         record.captions = RenderRecord.Captions(
             mode: captions.mode, cues: captions.cues.count, speakers: captions.lowerThirds.count,
             burned: captions.burnsIn, track: captions.hasSoftCaptions,
@@ -154,7 +168,8 @@ struct OutputWriter {
         if !captions.hasSoftCaptions {
             for sidecar in [srtURL.path, vttURL.path] where FileKind(linkAt: sidecar) == .regular { unlink(sidecar) }
         }
-        return RenderedOutput(mp4: mp4, record: recordURL, srt: captions.hasSoftCaptions ? srtURL : nil,
+        return RenderedOutput(mp4: mp4, record: recordURL, poster: poster == nil ? nil : posterURL,
+                              srt: captions.hasSoftCaptions ? srtURL : nil,
                               vtt: captions.hasSoftCaptions ? vttURL : nil, plan: plan, sha256: sha, renderRecord: record)
     }
 }
@@ -228,6 +243,7 @@ extension RenderRecord {
                   ideas: plan.ideas.map { RenderRecord.Idea(id: $0.id, text: $0.text) },
                   file: file, sha256: sha256, renderedAt: stamp)
         self.cards = cards
+        preset = plan.format.preset
         addReportDetails(from: plan)
     }
 

@@ -12,6 +12,8 @@ public struct SampleSpec: Sendable {
         /// testsrc2 with a burned-in source timecode and frame number ("A 00:00:10.000 f300") top left and
         /// a speaker lower third, like a meeting recording.
         case session(letter: String, speaker: String, fontFile: String)
+        /// testsrc2 under strong moving noise: pictures no encoder can make small (for size caps).
+        case noise
     }
     public enum Sound: Sendable {
         /// A 20 ms 1 kHz beep at the start of every whole second of the file, silence between.
@@ -145,6 +147,10 @@ private final class PictureSource {
             chain.append(try graph.add("drawtext", [("fontfile", font), ("text", "\(letter) %{pts:hms} f%{n}"),
                                                     ("fontcolor", "yellow"), ("fontsize", String(h * 36 / 720)),
                                                     ("x", String(w * 28 / 1280)), ("y", String(h * 26 / 720))]))
+        case .noise:
+            chain.append(try graph.add("testsrc2", [("size", "\(spec.width)x\(spec.height)"), ("rate", String(spec.fps)),
+                                                    ("duration", String(Double(spec.frames) / Double(spec.fps)))]))
+            chain.append(try graph.add("noise", [("alls", "80"), ("allf", "t+u")]))
         }
         chain.append(try graph.add("format", [("pix_fmts", spec.pixelFormat)]))
         sink = try graph.videoSink()

@@ -43,7 +43,8 @@ extension OutputPlan {
     public func burnInScript(segment index: Int, frames local: Range<Int>? = nil) -> String? {
         let (cues, names) = burnedIn(segment: index, frames: local)
         guard !(cues.isEmpty && names.isEmpty) else { return nil }
-        return ASSDocument(frameWidth: format.width, frameHeight: format.height, cues: cues, style: captions.style,
+        return ASSDocument(frameWidth: format.width, frameHeight: format.height, textHeight: format.textHeight,
+                           pictureBand: format.pictureBand, cues: cues, style: captions.style,
                            lowerThirds: names, lowerThirdStyle: captions.speakerStyle).text
     }
 }

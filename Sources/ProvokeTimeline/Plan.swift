@@ -5,14 +5,27 @@
 import ProvokeCaptions
 import ProvokeManifest
 
-/// The fixed delivery format of every output (later issues add presets).
+/// An output's delivery format, from its preset (`web-720p` by default; see Presets.swift).
 public struct OutputFormat: Sendable, Equatable, Codable {
+    /// The preset's name, for people (`square`).
+    public var preset = "web-720p"
     public var width = 1280
     public var height = 720
     /// Whole frames per second. Segment lengths are whole frames, so cuts are frame-exact.
     public var fps = 30
     public var sampleRate = 48_000
     public var channels = 2
+    /// x264 settings the preset sets; nil: the render's (`--preset`, `--crf`).
+    public var x264Preset: String?
+    public var crf: Int?
+    /// Video rate control in kbit/s: an average (ABR), and a maximum over a buffer (VBV); nil: none.
+    public var videoBitRate: Int?
+    public var videoMaxRate: Int?
+    public var videoBuffer: Int?
+    /// AAC bits per second.
+    public var audioBitRate = 128_000
+    /// The MP4's cap in bytes (`email`'s `max_mb`); nil: none.
+    public var maxBytes: Int64?
     public init() {}
 
     /// The output's frame clock: every conversion between output frames, times and samples goes through it.
@@ -167,6 +180,8 @@ public struct OutputPlan: Sendable, Equatable {
     public var captions = CaptionPlan()
     /// The output's card style: transitions fade through its background; its fonts folder serves captions too.
     public var cardStyle = CardStyle()
+    /// The output frame its poster shows, when the manifest says (`poster`); else the renderer picks one.
+    public var posterFrame: Int?
 
     public var frameCount: Int { segments.last?.frames.end ?? 0 }
     public var audioSampleCount: Int { format.samples(forFrames: frameCount) }
@@ -176,7 +191,7 @@ public struct OutputPlan: Sendable, Equatable {
         a.output == b.output && a.audience == b.audience && a.title == b.title && a.format == b.format
             && a.segments == b.segments && a.project == b.project && a.projectTitle == b.projectTitle && a.ideas == b.ideas
             && a.projectIdeas == b.projectIdeas
-            && a.captions == b.captions && a.cardStyle == b.cardStyle
+            && a.captions == b.captions && a.cardStyle == b.cardStyle && a.posterFrame == b.posterFrame
     }
 }
 
@@ -197,6 +212,10 @@ public enum PlanError: Error, CustomStringConvertible, Equatable {
     /// A transition needs more frames than the items around it have (after rounding to whole frames).
     case transitionTooLong(output: String, item: String, frames: Int, available: Int)
     case crossfadeFirst(output: String, item: String)
+    /// A size-capped output (`email`) too long to fit its cap at 360p; `longest` is what fits (ms).
+    case tooLongForCap(output: String, milliseconds: Int64, maxBytes: Int64, longest: Int64)
+    /// `poster` is at or after the output's end.
+    case posterOutside(output: String, poster: OutputTime, duration: OutputTime)
     public var description: String {
         switch self {
         case let .unknownOutput(id, known): return "no output \"\(id)\" in the manifest (outputs: \(known.joined(separator: ", ")))"
@@ -207,6 +226,13 @@ public enum PlanError: Error, CustomStringConvertible, Equatable {
             return "output \"\(output)\": the transition into \"\(item)\" needs \(frames) frames, but only \(available) are free"
         case let .crossfadeFirst(output, item):
             return "output \"\(output)\": \"\(item)\" is first, so there is nothing to crossfade from"
+        case let .tooLongForCap(output, ms, maxBytes, longest):
+            let mb = maxBytes % 1_000_000 == 0 ? "\(maxBytes / 1_000_000)" : "\(Double(maxBytes) / 1_000_000)"
+            return "output \"\(output)\": \(OutputTime(microseconds: ms * 1000)) does not fit in \(mb) MB "
+                + "at an acceptable quality (360p or better); at most about \(OutputTime(microseconds: longest * 1000)) fits "
+                + "(shorten the sequence or raise max_mb)"
+        case let .posterOutside(output, poster, duration):
+            return "output \"\(output)\": poster \(poster) is not before the output's end (\(duration))"
         }
     }
 }
@@ -222,7 +248,8 @@ public enum Planner {
                           outputs: try chosen.map { try plan(project, $0, format: format) })
     }
 
-    static func plan(_ project: Project, _ output: Output, format: OutputFormat) throws -> OutputPlan {
+    static func plan(_ project: Project, _ output: Output, format base: OutputFormat) throws -> OutputPlan {
+        let format = output.preset == .web720p ? base : OutputFormat(preset: output.preset)
         var segments: [Segment] = []
         var cursor = 0
         var ideaIDs: [String] = []
@@ -282,11 +309,13 @@ public enum Planner {
             segments.append(Segment(content: content, frames: FrameRange(start: start, count: count), transition: transition))
             cursor = start + count
         }
-        return OutputPlan(output: output.id, audience: output.audience, title: output.title, format: format,
-                          segments: segments, project: project.id, projectTitle: project.title,
-                          ideas: ideaIDs.compactMap { project.idea($0) }, projectIdeas: project.ideas,
-                          captions: CaptionPlanner.plan(project, output, segments: segments, format: format),
-                          cardStyle: output.style.card)
+        var plan = OutputPlan(output: output.id, audience: output.audience, title: output.title, format: format,
+                              segments: segments, project: project.id, projectTitle: project.title,
+                              ideas: ideaIDs.compactMap { project.idea($0) }, projectIdeas: project.ideas,
+                              captions: CaptionPlanner.plan(project, output, segments: segments, format: format),
+                              cardStyle: output.style.card)
+        try applyDelivery(output, to: &plan)
+        return plan
     }
 
     /// A card's words for one audience. `title` cards default to the project's title, event and date.

@@ -125,6 +125,13 @@ public struct PlanDocument: Codable, Equatable, Sendable {
         public var tags: [String: String]
         public var segments: [SegmentEntry]
         public var captions: CaptionsEntry
+        /// The delivery preset, the poster beside the MP4 and its frame, and for a size-capped output the cap
+        /// (bytes) and the video's maximum rate (kbit/s) chosen for it.
+        public var preset: String?
+        public var poster: String?
+        public var posterFrame: Int?
+        public var maxBytes: Int64?
+        public var videoMaxKbps: Int?
     }
     /// A clip timed by a `quote`: where the transcript says it, and the range that gives the clip.
     public struct QuoteEntry: Codable, Equatable, Sendable {
@@ -204,7 +211,9 @@ public struct PlanDocument: Codable, Equatable, Sendable {
                                width: o.format.width, height: o.format.height, fps: o.format.fps, frames: o.frameCount,
                                duration: o.duration.seconds, durationTime: o.duration.description, audioSamples: o.audioSampleCount,
                                tags: Dictionary(uniqueKeysWithValues: o.tags), segments: segments,
-                               captions: CaptionsEntry(o.captions))
+                               captions: CaptionsEntry(o.captions), preset: o.format.preset, poster: "\(o.output).png",
+                               posterFrame: o.posterFrame, maxBytes: o.format.maxBytes,
+                               videoMaxKbps: o.format.maxBytes == nil ? nil : o.format.videoMaxRate)
         }
     }
 
@@ -222,7 +231,10 @@ public struct PlanDocument: Codable, Equatable, Sendable {
         for o in outputs {
             lines.append("")
             lines.append("output \(o.output) (\(o.audience.rawValue)) \"\(o.title)\" -> \(o.file)")
-            lines.append("  \(o.width)x\(o.height) \(o.fps) fps, \(o.frames) frames, \(o.durationTime), \(o.audioSamples) audio samples")
+            lines.append("  \(o.preset.map { "\($0): " } ?? "")\(o.width)x\(o.height) \(o.fps) fps, \(o.frames) frames, \(o.durationTime), \(o.audioSamples) audio samples")
+            if let cap = o.maxBytes, let kbps = o.videoMaxKbps {
+                lines.append("  under \(cap) bytes: video at most \(kbps) kbit/s, sound \(SizeCap.audioBitRate / 1000) kbit/s")
+            }
             for (i, s) in o.segments.enumerated() {
                 var line = "  \(i + 1). \(s.outputStartTime)-\(s.outputEndTime) frames \(s.startFrame)-\(s.endFrame - 1)"
                 if let t = s.transition {

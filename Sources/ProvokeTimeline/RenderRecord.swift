@@ -129,6 +129,9 @@ public struct RenderRecord: Codable, Equatable, Sendable {
     /// finds both unchanged need not read the file to know its bytes are the recorded ones.
     public var bytes: Int64?
     public var modified: String?
+    /// The delivery preset (`square`) and the poster PNG beside the MP4 (nil in records from before presets).
+    public var preset: String?
+    public var poster: String?
 
     public init(project: String, projectTitle: String, output: String, audience: Audience, title: String,
                 duration: Double, frames: Int, fps: Int, width: Int, height: Int, audioSamples: Int,

@@ -112,7 +112,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(r.status, 1, "a bad source is bad input: \(r.err)")
         XCTAssertTrue(r.out.contains("rendered 1 of 2"), r.out)
         XCTAssertTrue(r.out.contains("bad: b.mp4"), r.out)
-        XCTAssertEqual(files("out"), ["good.json", "good.mp4"])
+        XCTAssertEqual(files("out"), ["good.json", "good.mp4", "good.png"])
     }
 
     func testRenderRegistersEachFileInTheLedger() throws {

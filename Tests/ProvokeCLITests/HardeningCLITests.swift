@@ -86,7 +86,7 @@ extension CLITests {
                                            ignoringHangUp: true)
         XCTAssertFalse(timedOut)
         XCTAssertEqual(r.status, 0, "nohup's SIGHUP is ignored: \(r.err)")
-        XCTAssertEqual(files("out"), ["o1.json", "o1.mp4", "o1.srt", "o1.vtt"])
+        XCTAssertEqual(files("out"), ["o1.json", "o1.mp4", "o1.png", "o1.srt", "o1.vtt"])
     }
 
     // MARK: 2. Destinations that are not regular files
@@ -162,8 +162,9 @@ extension CLITests {
             return (size + 4095) / 4096
         }
         // The clip's caption script (under 4 KiB) is removed as soon as the clip is drawn, before the MP4 is
-        // finished: room for the MP4 and its sidecars is all there is, and the record does not fit.
-        let room = (try pages("o1.mp4") + pages("o1.srt") + pages("o1.vtt")) * 4096
+        // finished: room for the MP4 (its cover added in place), its poster and sidecars is all there is, and the
+        // record does not fit.
+        let room = (try pages("o1.mp4") + pages("o1.png") + pages("o1.srt") + pages("o1.vtt")) * 4096
         let out = dir.appendingPathComponent("out")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         let mounted = run("/bin/mount", ["-t", "tmpfs", "-o", "size=\(room)", "tmpfs", out.path])
@@ -213,7 +214,7 @@ extension CLITests {
         }
         let r = try provoke(["render", "manifest.json", "--output", "good", "--no-ledger"])
         XCTAssertEqual(r.status, 0, r.err)
-        XCTAssertEqual(files("out"), ["good.json", "good.mp4", "notes.txt"])
+        XCTAssertEqual(files("out"), ["good.json", "good.mp4", "good.png", "notes.txt"])
     }
 
     // MARK: 4. Inputs that are not regular files

@@ -46,6 +46,6 @@ extension CLITests {
         let notMine = try provoke(["report", "-o", "out"])
         XCTAssertEqual(notMine.status, 1)
         XCTAssertTrue(notMine.err.contains("did not write"), notMine.err)
-        XCTAssertEqual(files("out"), ["good.json", "good.mp4"])
+        XCTAssertEqual(files("out"), ["good.json", "good.mp4", "good.png"])
     }
 }

@@ -102,14 +102,14 @@ final class CaptionRenderTests: XCTestCase {
         XCTAssertEqual(named.indices.filter { named[$0] > 5 }, Array(0...29), "\(named)")
         XCTAssertTrue(named[30...].allSatisfy { $0 < 1 }, "\(named)")
 
-        XCTAssertEqual(dir.files(in: "burned"), ["out.json", "out.mp4"], "no caption track or sidecar, no script left")
+        XCTAssertEqual(dir.files(in: "burned"), ["out.json", "out.mp4", "out.png"], "no caption track or sidecar, no script left")
         XCTAssertNil(stream(try ffprobe(burned.mp4.path), "subtitle"))
         let record = try JSONDecoder().decode(RenderRecord.self, from: Data(contentsOf: burned.record))
         XCTAssertEqual(record.captions, RenderRecord.Captions(mode: .burned, cues: 2, speakers: 1, burned: true,
                                                               track: false, language: nil, srt: nil, vtt: nil))
         // The report shows who speaks in each clip, from the record.
         XCTAssertEqual(record.clips[0].speaker, RenderRecord.Speaker(name: "Dr A. Example", role: "GP partner"))
-        XCTAssertEqual(dir.files(in: "none"), ["out.json", "out.mp4"])
+        XCTAssertEqual(dir.files(in: "none"), ["out.json", "out.mp4", "out.png"])
         XCTAssertEqual(try JSONDecoder().decode(RenderRecord.self, from: Data(contentsOf: reference.record)).captions?.burned,
                        false)
     }
@@ -145,7 +145,7 @@ final class CaptionRenderTests: XCTestCase {
         let plain = try decodeLuma(reference.mp4.path), withTrack = try decodeLuma(soft.mp4.path)
         XCTAssertEqual(withTrack.count, 90)
         XCTAssertTrue(zip(plain, withTrack).allSatisfy { $0.pixels == $1.pixels }, "soft captions draw nothing")
-        XCTAssertEqual(dir.files(in: "soft"), ["out.json", "out.mp4", "out.srt", "out.vtt"])
+        XCTAssertEqual(dir.files(in: "soft"), ["out.json", "out.mp4", "out.png", "out.srt", "out.vtt"])
         XCTAssertNil(stream(try ffprobe(reference.mp4.path), "subtitle"))
     }
 
@@ -160,7 +160,7 @@ final class CaptionRenderTests: XCTestCase {
         let plan = try Planner.plan(p).outputs[0]
         let out = dir.url.appendingPathComponent("out")
         let both = try Renderer().render(plan, into: out)
-        XCTAssertEqual(dir.files(in: "out"), ["out.json", "out.mp4", "out.srt", "out.vtt"])
+        XCTAssertEqual(dir.files(in: "out"), ["out.json", "out.mp4", "out.png", "out.srt", "out.vtt"])
         XCTAssertEqual(both.srt?.lastPathComponent, "out.srt")
 
         let expected = plan.captions.outputCues
@@ -182,7 +182,7 @@ final class CaptionRenderTests: XCTestCase {
         var off = p
         off.outputs[0].captions = .none
         let none = try render(off, into: out)
-        XCTAssertEqual(dir.files(in: "out"), ["out.json", "out.mp4"])
+        XCTAssertEqual(dir.files(in: "out"), ["out.json", "out.mp4", "out.png"])
         XCTAssertNil(none.srt)
         XCTAssertEqual(try JSONDecoder().decode(RenderRecord.self, from: Data(contentsOf: none.record)).captions,
                        RenderRecord.Captions(mode: .none, cues: expected.count, speakers: 0, burned: false, track: false,
@@ -200,7 +200,7 @@ final class CaptionRenderTests: XCTestCase {
         let reference = try render(captionedProject(dir, cues: cues, mode: .none), into: dir.url.appendingPathComponent("none"))
         let folder = "out [x]:y,z'q;r%\\w"
         let burned = try render(captionedProject(dir, cues: cues, mode: .burned), into: dir.url.appendingPathComponent(folder))
-        XCTAssertEqual(dir.files(in: folder), ["out.json", "out.mp4"])
+        XCTAssertEqual(dir.files(in: folder), ["out.json", "out.mp4", "out.png"])
         let plain = try decodeLuma(reference.mp4.path), captioned = try decodeLuma(burned.mp4.path)
         for k in 0..<90 {
             XCTAssertGreaterThan(difference(plain[k], captioned[k], bottom), 2, "frame \(k): the text is at the bottom")

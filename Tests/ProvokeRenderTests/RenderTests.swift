@@ -99,7 +99,7 @@ extension RenderTests {
         let p = project(sources: [("a", "a.mp4")], clips: [("one", "a", 2.0, 3.0), ("two", "a", 5.0, 5.5)],
                         outputs: [("for-government", .government, ["two", "one"])], base: dir.url)
         let out = try Renderer().render(try Planner.plan(p).outputs[0], into: dir.url.appendingPathComponent("out"))
-        XCTAssertEqual(dir.files(in: "out"), ["for-government.json", "for-government.mp4"], "no temporary files left")
+        XCTAssertEqual(dir.files(in: "out"), ["for-government.json", "for-government.mp4", "for-government.png"], "no temporary files left")
 
         let tags = try XCTUnwrap((try ffprobe(out.mp4.path, ["-show_entries", "format_tags"])["format"] as? [String: Any])?["tags"] as? [String: String])
         XCTAssertEqual(tags["title"], "Title of for-government")
