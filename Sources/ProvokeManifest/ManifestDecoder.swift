@@ -41,7 +41,7 @@ enum ManifestKeys {
     static let speakerEntry: [ManifestKey] = [.optional("name"), .optional("role")]
     static let output: [ManifestKey] = [
         .required("id"), .required("audience"), .required("title"), .required("sequence"), .optional("captions"),
-        .optional("style"),
+        .optional("style"), .optional("loudness"),
     ]
     /// The object form of a `sequence` entry.
     static let sequenceItem: [ManifestKey] = [.required("item"), .optional("transition")]
@@ -67,7 +67,7 @@ enum ManifestKeys {
     /// The `style` block (project level and per output): the card keys, then captions' and speakers' blocks
     /// (keys as the README's Captions section lists them).
     static let style: [ManifestKey] = [
-        "font", "background", "text", "accent", "logo", "music", "captions", "speaker",
+        "font", "background", "text", "accent", "logo", "music", "musicLevel", "captions", "speaker",
     ].map(ManifestKey.optional)
     static let captionStyle: [ManifestKey] = [
         "font", "size", "bold", "color", "outlineColor", "outlineWidth", "box", "position", "safeArea",
@@ -146,6 +146,8 @@ struct OutputDraft {
     /// Nil when absent (the default, both) or unreadable (reported).
     var captions: CaptionMode?
     var style: StylePatch?
+    /// Nil when absent (the default, -16 LUFS) or unreadable (reported).
+    var loudness: LoudnessTarget?
 }
 
 struct ManifestDraft {
@@ -336,7 +338,8 @@ struct ManifestDecoder {
         return OutputDraft(path: path, id: id(fields, "id"), audience: audience(fields, "audience"),
                            title: title(fields, "title"), sequence: sequence,
                            captions: fields["captions"].flatMap { captionMode($0, at: path + "captions") },
-                           style: fields["style"].flatMap { decodeStyle($0, at: path + "style") })
+                           style: fields["style"].flatMap { decodeStyle($0, at: path + "style") },
+                           loudness: fields["loudness"].flatMap { loudness($0, at: path + "loudness") })
     }
 
     /// `"opening"` or `{"item": "opening", "transition": {…}}`. An item whose transition is unreadable is kept

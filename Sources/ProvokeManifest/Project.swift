@@ -131,10 +131,12 @@ public struct Output: Sendable, Equatable {
     public var captions: CaptionMode
     /// The style this output is rendered with: the project's `style` with the output's own `style` keys over it.
     public var style: Style
+    /// The integrated loudness the output is normalised to (`outputs[].loudness`, default -16 LUFS), or off.
+    public var loudness: LoudnessTarget
     public init(id: String, audience: Audience, title: String, sequence: [SequenceItem],
-                captions: CaptionMode = .both, style: Style = Style()) {
+                captions: CaptionMode = .both, style: Style = Style(), loudness: LoudnessTarget = .standard) {
         self.id = id; self.audience = audience; self.title = title; self.sequence = sequence
-        self.captions = captions; self.style = style
+        self.captions = captions; self.style = style; self.loudness = loudness
     }
 }
 
@@ -267,6 +269,9 @@ public struct CardStyle: Sendable, Hashable {
     public var logo: ManifestFile?
     /// A music bed under the cards (only), fading in and out with each card.
     public var music: ManifestFile?
+    /// Where the music bed sits, LU relative to the output's speech loudness (`musicLevel`, default -18); used
+    /// when the output's loudness is normalised.
+    public var musicLevel: Double = CardStyle.defaultMusicLevel
 
     public static let defaultBackground = RGBAColor(red: 0x12, green: 0x26, blue: 0x3A)
     public static let defaultAccent = RGBAColor(red: 0xF2, green: 0xB1, blue: 0x34)

@@ -104,7 +104,8 @@ struct OutputWriter {
     let plan: OutputPlan
     let directory: URL
 
-    func write(staging files: StagedFiles, cacheKey: String?, fill: (OutputFile) throws -> Void) throws -> RenderedOutput {
+    func write(staging files: StagedFiles, cacheKey: String?, loudness: RenderRecord.Loudness? = nil,
+               fill: (OutputFile) throws -> Void) throws -> RenderedOutput {
         let mp4 = directory.appendingPathComponent("\(plan.output).mp4")
         let recordURL = directory.appendingPathComponent("\(plan.output).json")
         let srtURL = directory.appendingPathComponent("\(plan.output).srt")
@@ -147,6 +148,7 @@ struct OutputWriter {
             srt: captions.hasSoftCaptions ? srtURL.lastPathComponent : nil,
             vtt: captions.hasSoftCaptions ? vttURL.lastPathComponent : nil)
         record.cacheKey = cacheKey
+        record.loudness = loudness
         try files.write(try record.jsonData(), toStaged: recordStaged)
         try files.commit()
         // Sidecars left from an earlier render with soft captions go, so the folder matches the record; only

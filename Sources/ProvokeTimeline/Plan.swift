@@ -167,6 +167,8 @@ public struct OutputPlan: Sendable, Equatable {
     public var captions = CaptionPlan()
     /// The output's card style: transitions fade through its background; its fonts folder serves captions too.
     public var cardStyle = CardStyle()
+    /// The integrated loudness the sound is normalised to, or off (`outputs[].loudness`).
+    public var loudness = LoudnessTarget.standard
 
     public var frameCount: Int { segments.last?.frames.end ?? 0 }
     public var audioSampleCount: Int { format.samples(forFrames: frameCount) }
@@ -176,7 +178,7 @@ public struct OutputPlan: Sendable, Equatable {
         a.output == b.output && a.audience == b.audience && a.title == b.title && a.format == b.format
             && a.segments == b.segments && a.project == b.project && a.projectTitle == b.projectTitle && a.ideas == b.ideas
             && a.projectIdeas == b.projectIdeas
-            && a.captions == b.captions && a.cardStyle == b.cardStyle
+            && a.captions == b.captions && a.cardStyle == b.cardStyle && a.loudness == b.loudness
     }
 }
 
@@ -286,7 +288,7 @@ public enum Planner {
                           segments: segments, project: project.id, projectTitle: project.title,
                           ideas: ideaIDs.compactMap { project.idea($0) }, projectIdeas: project.ideas,
                           captions: CaptionPlanner.plan(project, output, segments: segments, format: format),
-                          cardStyle: output.style.card)
+                          cardStyle: output.style.card, loudness: output.loudness)
     }
 
     /// A card's words for one audience. `title` cards default to the project's title, event and date.

@@ -129,6 +129,8 @@ public struct RenderRecord: Codable, Equatable, Sendable {
     /// finds both unchanged need not read the file to know its bytes are the recorded ones.
     public var bytes: Int64?
     public var modified: String?
+    /// The sound's loudness: target, measured values and gains (`LoudnessRecord.swift`; nil in older records).
+    public var loudness: Loudness?
 
     public init(project: String, projectTitle: String, output: String, audience: Audience, title: String,
                 duration: Double, frames: Int, fps: Int, width: Int, height: Int, audioSamples: Int,
