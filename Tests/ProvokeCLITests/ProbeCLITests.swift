@@ -1,0 +1,86 @@
+import Foundation
+import ProvokeSamples
+import XCTest
+
+/// `provoke probe`: what a producer learns of a media file, and a clear word about each file that is not one.
+extension CLITests {
+    func testProbeReportsStreamsRotationLoudnessTagsAndCaptionTracks() throws {
+        var spec = SampleSpec()
+        spec.frames = 90
+        spec.displayRotation = 90
+        spec.tags = [("title", "May session")]
+        try SampleMedia.write(spec, to: dir.appendingPathComponent("phone.mp4").path)
+        try write("""
+        {"provoke": 1, "project": {"id": "p", "title": "T"}, "sources": [{"id": "a", "file": "phone.mp4"}],
+         "clips": [{"id": "c", "source": "a", "in": 0.5, "out": 2.5, "captions": [{"start": 0, "end": 1.5, "text": "Hello"}]}],
+         "outputs": [{"id": "o", "audience": "icb", "title": "O", "sequence": ["c"], "captions": "soft"}]}
+        """, "manifest.json")
+        let render = try provoke(["render", "manifest.json", "--no-ledger", "--no-cache", "--quiet"])
+        XCTAssertEqual(render.status, 0, render.err)
+
+        let run = try provoke(["probe", "phone.mp4", "out/o.mp4", "--json"])
+        XCTAssertEqual(run.status, 0, run.err)
+        let reports = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [[String: Any]])
+        XCTAssertEqual(reports.count, 2)
+        let phone = reports[0], output = reports[1]
+        XCTAssertEqual(phone["file"] as? String, "phone.mp4")
+        XCTAssertEqual(phone["duration"] as? Double ?? 0, 3, accuracy: 0.05)
+        XCTAssertTrue((phone["container"] as? String ?? "").contains("mp4"))
+        let streams = try XCTUnwrap(phone["streams"] as? [[String: Any]])
+        let video = try XCTUnwrap(streams.first { $0["kind"] as? String == "video" })
+        XCTAssertEqual(video["codec"] as? String, "h264")
+        XCTAssertEqual(video["width"] as? Int, 320)
+        XCTAssertEqual(video["height"] as? Int, 180)
+        XCTAssertEqual(video["fps"] as? String, "30/1")
+        XCTAssertEqual(video["rotation"] as? Int, 90)
+        let audio = try XCTUnwrap(streams.first { $0["kind"] as? String == "audio" })
+        XCTAssertEqual(audio["sampleRate"] as? Int, 48_000)
+        XCTAssertEqual(audio["channelLayout"] as? String, "stereo")
+        // A 20 ms half-scale beep each second reads about -19 LUFS, its peak about -6 dBTP.
+        let loudness = try XCTUnwrap(phone["loudness"] as? [String: Any])
+        XCTAssertEqual(loudness["integrated"] as? Double ?? 0, -19, accuracy: 1.5)
+        XCTAssertEqual(loudness["truePeak"] as? Double ?? 0, -6, accuracy: 1)
+        XCTAssertEqual((phone["tags"] as? [String: String])?["title"], "May session")
+        XCTAssertEqual((phone["captions"] as? [Any])?.count, 0)
+
+        // The rendered output: its caption track and language, its tags, and the loudness render promised.
+        let captions = try XCTUnwrap(output["captions"] as? [[String: Any]])
+        XCTAssertEqual(captions.count, 1)
+        XCTAssertEqual(captions[0]["codec"] as? String, "mov_text")
+        XCTAssertEqual(captions[0]["language"] as? String, "eng")
+        XCTAssertEqual((output["tags"] as? [String: String])?["audience"], "icb")
+        let rendered = try XCTUnwrap(output["loudness"] as? [String: Any])
+        XCTAssertEqual(rendered["integrated"] as? Double ?? 0, -16, accuracy: 1)
+        XCTAssertLessThanOrEqual(rendered["truePeak"] as? Double ?? 0, -1)
+
+        let text = try provoke(["probe", "phone.mp4"])
+        XCTAssertEqual(text.status, 0, text.err)
+        XCTAssertTrue(text.out.contains("video h264, 320x180, 30/1 fps, rotation 90°"), text.out)
+        XCTAssertTrue(text.out.contains("audio aac, 48000 Hz, stereo"), text.out)
+        XCTAssertTrue(text.out.contains("LUFS integrated, true peak"), text.out)
+        XCTAssertTrue(text.out.contains("tag title: May session"), text.out)
+    }
+
+    func testProbeNamesEachFileItCannotReadAndStillReportsTheOthers() throws {
+        try source("good.mp4", frames: 90)
+        let bytes = try Data(contentsOf: dir.appendingPathComponent("good.mp4"))
+        try bytes.prefix(bytes.count / 2).write(to: dir.appendingPathComponent("cut.mp4"))
+        try write("not a video\n", "notes.txt")
+        let run = try provoke(["probe", "good.mp4", "cut.mp4", "notes.txt", "gone.mp4", "--json"])
+        XCTAssertEqual(run.status, 1, "a file failed")
+        let entries = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [[String: Any]])
+        XCTAssertEqual(entries.map { $0["file"] as? String }, ["good.mp4", "cut.mp4", "notes.txt", "gone.mp4"])
+        XCTAssertNotNil(entries[0]["streams"], "the good file is still reported")
+        XCTAssertNil(entries[0]["error"])
+        XCTAssertTrue((entries[1]["error"] as? String ?? "").hasPrefix("cut short"), "\(entries[1])")
+        XCTAssertTrue((entries[2]["error"] as? String ?? "").hasPrefix("not a media file"), "\(entries[2])")
+        XCTAssertTrue((entries[3]["error"] as? String ?? "").contains("No such file"), "\(entries[3])")
+        let lines = run.err.split(separator: "\n").filter { $0.hasPrefix("provoke: ") }
+        XCTAssertEqual(lines.count, 3, run.err)
+        XCTAssertTrue(lines[0].hasPrefix("provoke: cut.mp4: cut short: its streams end at"), run.err)
+        XCTAssertTrue(lines[1].hasPrefix("provoke: notes.txt: not a media file that FFmpeg can read"), run.err)
+
+        let usage = try provoke(["probe"])
+        XCTAssertEqual(usage.status, 2)
+    }
+}
