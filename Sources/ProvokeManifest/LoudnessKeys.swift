@@ -53,3 +53,22 @@ extension ManifestDecoder {
         return nil
     }
 }
+
+extension ManifestDecoder {
+    /// Integrated loudness under which a source is called very quiet: 24 LU below the default target, where
+    /// normalising it needs a gain near the renderer's 30 dB limit and lifts the room's hiss with the voice.
+    static let quietSource = -40.0
+
+    /// `validate`'s warnings from the probe: a rotation flag (render turns the picture upright; other tools may
+    /// not), and sound so quiet that normalising it cannot do much good.
+    mutating func warnAboutLevelAndRotation(_ info: SourceMediaInfo, _ file: Located<String>, _ url: URL) {
+        if info.rotation != 0 {
+            warn(file.path, file.position, "\(url.path) has a rotation flag (\(info.rotation)° for players to turn "
+                 + "it); render turns the picture upright, but an editor or a player that ignores the flag shows it on its side")
+        }
+        if info.hasAudio, let lufs = info.loudness, lufs < ManifestDecoder.quietSource {
+            warn(file.path, file.position, "\(url.path) is very quiet (\(String(format: "%.1f", lufs)) LUFS integrated, "
+                 + "sampled); render raises its clips by at most 30 dB, and the room's noise comes up with the voices")
+        }
+    }
+}

@@ -152,6 +152,7 @@ extension ManifestDecoder {
                 warn(file.path, file.position,
                        "no audio stream in \(url.path); clips from it will be silent")
             }
+            warnAboutLevelAndRotation(info, file, url)
             if durations[id.value] == nil { durations[id.value] = info.duration }
             checkCaptionTimes(source, recordingMicroseconds: info.duration.microseconds)
         }

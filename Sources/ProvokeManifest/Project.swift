@@ -300,8 +300,13 @@ public struct SourceMediaInfo: Sendable, Equatable {
     public var duration: SourceTime
     public var hasVideo: Bool
     public var hasAudio: Bool
-    public init(duration: SourceTime, hasVideo: Bool, hasAudio: Bool) {
+    /// The video's display-matrix rotation (degrees counter-clockwise, 0 when none).
+    public var rotation: Int
+    /// Integrated loudness (LUFS) of a sample of the sound, when the probe measured it (`validate` only).
+    public var loudness: Double?
+    public init(duration: SourceTime, hasVideo: Bool, hasAudio: Bool, rotation: Int = 0, loudness: Double? = nil) {
         self.duration = duration; self.hasVideo = hasVideo; self.hasAudio = hasAudio
+        self.rotation = rotation; self.loudness = loudness
     }
 }
 

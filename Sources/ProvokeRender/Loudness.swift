@@ -272,3 +272,45 @@ extension MusicBed {
         return try meter.finish()
     }
 }
+
+extension Levelling {
+    /// Windows of a long recording measured by `validate`: six of 10 s, spread evenly (the first at the start,
+    /// the last at the end), so a two-hour session costs a minute of decoded sound, not two hours.
+    static let sampleWindows = 6
+    static let sampleSeconds = 10.0
+
+    /// The integrated loudness of `audio` in `input`, over the sample windows (all of it when that is shorter).
+    static func sampled(_ input: InputFile, _ audio: StreamInfo) throws -> LoudnessReading {
+        let channels = max(1, min(2, audio.channels))
+        let meter = try LoudnessMeter(sampleRate: 48_000, channels: channels, truePeak: false)
+        let total = Double(input.durationMicroseconds ?? 0) / 1_000_000
+        let starts = total <= sampleSeconds * Double(sampleWindows)
+            ? [0.0]
+            : (0..<sampleWindows).map { (total - sampleSeconds) * Double($0) / Double(sampleWindows - 1) }
+        let limit = starts.count == 1 ? Int.max : Int(sampleSeconds * 48_000)
+        input.select(streams: [audio.index])
+        for start in starts {
+            if start > 0 {
+                let origin = Double(input.startMicroseconds) / 1_000_000
+                let ts = rescale(Int64((start + origin) * 1_000_000), from: Rational(1, 1_000_000), to: audio.timeBase)
+                try input.seek(stream: audio.index, toKeyframeAtOrBefore: ts)
+            }
+            let fifo = AudioFifo(channels: channels)
+            var resampler: Resampler?
+            var taken = 0
+            try decodeStream(input, audio) { frame in
+                if resampler == nil {
+                    resampler = try Resampler(inputRate: frame.sampleRate, inputChannels: frame.channelCount,
+                                              inputFormat: frame.sampleFormat, outputRate: 48_000, outputChannels: channels)
+                }
+                try resampler!.convert(frame, into: fifo)
+                let n = min(fifo.count, limit - taken)
+                if n > 0 { try meter.add(try fifo.read(n, sampleRate: 48_000)) }
+                taken += n
+                try fifo.drop(fifo.count)
+                return taken < limit
+            }
+        }
+        return try meter.finish()
+    }
+}

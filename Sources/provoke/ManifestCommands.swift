@@ -32,7 +32,9 @@ struct Validate: ParsableCommand {
     var json = false
 
     func run() throws {
-        let result = ManifestLoader.load(URL(fileURLWithPath: manifest), probe: FFmpegSourceProbe(), fonts: SystemFonts())
+        // Only validate measures the sources' loudness (a sample of each): render's own check stays quick.
+        let result = ManifestLoader.load(URL(fileURLWithPath: manifest), probe: FFmpegSourceProbe(measuresLoudness: true),
+                                         fonts: SystemFonts())
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

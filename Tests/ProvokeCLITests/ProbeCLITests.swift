@@ -84,3 +84,30 @@ extension CLITests {
         XCTAssertEqual(usage.status, 2)
     }
 }
+
+extension CLITests {
+    func testValidateWarnsOfARotationFlagAndAVeryQuietSourceButRenderDoesNotMeasure() throws {
+        var spec = SampleSpec()
+        spec.frames = 90
+        spec.displayRotation = 90
+        spec.sound = .tone(frequency: 1000, amplitude: 0.005)  // about -46 LUFS
+        try SampleMedia.write(spec, to: dir.appendingPathComponent("phone.mp4").path)
+        try source("room.mp4", frames: 90)
+        try write("""
+        {"provoke": 1, "project": {"id": "p", "title": "T"},
+         "sources": [{"id": "a", "file": "phone.mp4"}, {"id": "b", "file": "room.mp4"}],
+         "clips": [{"id": "c", "source": "a", "in": 0, "out": 2}, {"id": "d", "source": "b", "in": 0, "out": 2}],
+         "outputs": [{"id": "o", "audience": "icb", "title": "O", "sequence": ["c", "d"]}]}
+        """, "manifest.json")
+        let run = try provoke(["validate", "manifest.json"])
+        XCTAssertEqual(run.status, 0, "warnings, not errors: \(run.err)")
+        let warnings = run.err.split(separator: "\n").filter { $0.contains("warning") }
+        XCTAssertEqual(warnings.count, 2, run.err)
+        XCTAssertTrue(warnings.allSatisfy { $0.contains("sources[0].file") }, run.err)
+        XCTAssertTrue(run.err.contains("phone.mp4 has a rotation flag (90°"), run.err)
+        XCTAssertTrue(run.err.contains("phone.mp4 is very quiet (-4"), run.err)
+        let render = try provoke(["render", "manifest.json", "--no-ledger", "--no-cache", "--quiet"])
+        XCTAssertEqual(render.status, 0, render.err)
+        XCTAssertFalse(render.err.contains("very quiet"), "render does not measure the sources: \(render.err)")
+    }
+}
