@@ -314,3 +314,19 @@ extension Levelling {
         return try meter.finish()
     }
 }
+
+extension BatchRenderer {
+    /// What the last render measured of each normalised output's sound, by output id, when `cache` holds the
+    /// sound track this plan would use (for `provoke plan`). Reads the sources' identities for the keys.
+    public func measuredLoudness(_ jobs: [Job], cache folder: URL) -> [String: RenderRecord.Loudness] {
+        guard let cache = try? RenderCache(directory: folder) else { return [:] }
+        let files = FileIdentities(), keyframes = KeyframeIndex()
+        var found: [String: RenderRecord.Loudness] = [:]
+        for job in jobs where job.plan.loudness.lufs != nil {
+            guard let p = try? plan(job, files: files, keyframes: keyframes),
+                  let measured = cache.reading(p.soundKey, as: RenderRecord.Loudness.self) else { continue }
+            found[job.plan.output] = measured
+        }
+        return found
+    }
+}

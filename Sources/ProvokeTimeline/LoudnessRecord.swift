@@ -45,3 +45,44 @@ extension RenderRecord {
         public init(level: Double, input: Double, gain: Double) { self.level = level; self.input = input; self.gain = gain }
     }
 }
+
+extension PlanDocument {
+    /// An output's loudness in the plan: the target, and the gains and result a render measured (filled in from
+    /// the cache by `provoke plan` when it holds them; otherwise they are measured at render).
+    public struct LoudnessEntry: Codable, Equatable, Sendable {
+        /// "normalised" or "off".
+        public var mode: String
+        public var target: Double?
+        public var truePeakCeiling: Double?
+        /// LU relative to the target, when the output's cards have a music bed.
+        public var musicLevel: Double?
+        public var measured: RenderRecord.Loudness?
+
+        init(_ plan: OutputPlan) {
+            mode = plan.loudness.lufs == nil ? "off" : "normalised"
+            target = plan.loudness.lufs
+            truePeakCeiling = target == nil ? nil : LoudnessTarget.truePeakCeiling
+            let music = plan.segments.contains { if case let .card(c) = $0.content { return c.musicOffset != nil } else { return false } }
+            musicLevel = target != nil && music ? plan.cardStyle.musicLevel : nil
+        }
+
+        var lines: [String] {
+            guard let target else { return ["  loudness off: the sound as recorded"] }
+            func number(_ x: Double) -> String { String(format: "%.1f", x) }
+            var head = "  loudness \(number(target)) LUFS, true peak at most \(number(truePeakCeiling ?? -1)) dBTP"
+            if let musicLevel { head += ", music bed \(number(-musicLevel)) LU under speech" }
+            guard let m = measured, let integrated = m.integrated, let peak = m.truePeak else {
+                return [head + ": clips' gains measured at render"]
+            }
+            var lines = [head + ": last rendered at \(number(integrated)) LUFS, true peak \(number(peak)) dBTP"]
+            for clip in m.clips ?? [] {
+                lines.append("    clip \(clip.clip) at frame \(clip.outputStartFrame): \(number(clip.input)) LUFS as recorded, "
+                             + "gain \(clip.gain >= 0 ? "+" : "")\(number(clip.gain)) dB")
+            }
+            if let music = m.music {
+                lines.append("    music bed: \(number(music.input)) LUFS as recorded, gain \(music.gain >= 0 ? "+" : "")\(number(music.gain)) dB")
+            }
+            return lines
+        }
+    }
+}

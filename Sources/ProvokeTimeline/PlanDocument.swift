@@ -125,6 +125,8 @@ public struct PlanDocument: Codable, Equatable, Sendable {
         public var tags: [String: String]
         public var segments: [SegmentEntry]
         public var captions: CaptionsEntry
+        /// The loudness target, and what a render measured when the cache holds it (`LoudnessRecord.swift`).
+        public var loudness: LoudnessEntry?
     }
     /// A clip timed by a `quote`: where the transcript says it, and the range that gives the clip.
     public struct QuoteEntry: Codable, Equatable, Sendable {
@@ -204,7 +206,7 @@ public struct PlanDocument: Codable, Equatable, Sendable {
                                width: o.format.width, height: o.format.height, fps: o.format.fps, frames: o.frameCount,
                                duration: o.duration.seconds, durationTime: o.duration.description, audioSamples: o.audioSampleCount,
                                tags: Dictionary(uniqueKeysWithValues: o.tags), segments: segments,
-                               captions: CaptionsEntry(o.captions))
+                               captions: CaptionsEntry(o.captions), loudness: LoudnessEntry(o))
         }
     }
 
@@ -267,6 +269,7 @@ public struct PlanDocument: Codable, Equatable, Sendable {
                 lines.append("    \(speaker.startTime)-\(speaker.endTime) speaker \(speaker.name)"
                              + (speaker.role.map { ", \($0)" } ?? ""))
             }
+            if let loudness = o.loudness { lines += loudness.lines }
         }
         // Titles, card words, caption text and names come from files someone else may have written: an ESC or
         // BEL in them must not reach the terminal.

@@ -111,3 +111,41 @@ extension CLITests {
         XCTAssertFalse(render.err.contains("very quiet"), "render does not measure the sources: \(render.err)")
     }
 }
+
+extension CLITests {
+    func testPlanShowsTheLoudnessTargetAndWhatTheLastRenderMeasured() throws {
+        var spec = SampleSpec()
+        spec.frames = 90
+        spec.sound = .tone(frequency: 1000, amplitude: 0.0178)  // about -35 LUFS
+        try SampleMedia.write(spec, to: dir.appendingPathComponent("quiet.mp4").path)
+        try write("""
+        {"provoke": 1, "project": {"id": "p", "title": "T"}, "sources": [{"id": "a", "file": "quiet.mp4"}],
+         "clips": [{"id": "c", "source": "a", "in": 0, "out": 2}],
+         "outputs": [{"id": "web", "audience": "icb", "title": "O", "sequence": ["c"]},
+                     {"id": "tv", "audience": "icb", "title": "O", "sequence": ["c"], "loudness": -23},
+                     {"id": "raw", "audience": "icb", "title": "O", "sequence": ["c"], "loudness": "off"}]}
+        """, "manifest.json")
+        let before = try provoke(["plan", "manifest.json"])
+        XCTAssertTrue(before.out.contains("loudness -16.0 LUFS, true peak at most -1.0 dBTP: clips' gains measured at render"), before.out)
+        XCTAssertTrue(before.out.contains("loudness -23.0 LUFS"), before.out)
+        XCTAssertTrue(before.out.contains("loudness off: the sound as recorded"), before.out)
+
+        let render = try provoke(["render", "manifest.json", "--no-ledger", "--quiet"])
+        XCTAssertEqual(render.status, 0, render.err)
+        let after = try provoke(["plan", "manifest.json", "--json"])
+        let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(after.out.utf8)) as? [String: Any])
+        let outputs = try XCTUnwrap(doc["outputs"] as? [[String: Any]])
+        let web = try XCTUnwrap(outputs[0]["loudness"] as? [String: Any])
+        XCTAssertEqual(web["target"] as? Double, -16)
+        let measured = try XCTUnwrap(web["measured"] as? [String: Any])
+        XCTAssertEqual(measured["integrated"] as? Double ?? 0, -16, accuracy: 1)
+        let clips = try XCTUnwrap(measured["clips"] as? [[String: Any]])
+        XCTAssertEqual(clips.first?["gain"] as? Double ?? 0, 19, accuracy: 1)
+        XCTAssertEqual((outputs[2]["loudness"] as? [String: Any])?["mode"] as? String, "off")
+        // The record beside each MP4 says the same.
+        let record = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("out/tv.json"))) as? [String: Any])
+        XCTAssertEqual((record["loudness"] as? [String: Any])?["integrated"] as? Double ?? 0, -23, accuracy: 1)
+        let text = try provoke(["plan", "manifest.json", "--output", "web"])
+        XCTAssertTrue(text.out.contains("clip c at frame 0: -3"), text.out)
+    }
+}
