@@ -120,6 +120,26 @@ final class LoudnessRenderTests: XCTestCase {
         XCTAssertEqual(try loudness(of: out.appendingPathComponent("even.mp4").path).integrated, -23, accuracy: 1)
     }
 
+    func testTheMusicBedSitsItsLevelUnderTheSpeech() throws {
+        let dir = try TempDir()
+        try sources(dir)
+        try SampleMedia.writeSound(.chord, seconds: 8, to: dir.path("bed.m4a"))
+        var p = evenProject(dir, loudness: .standard)
+        p.cards = [Card(id: "intro", template: .statement, duration: 4_000_000, text: .all("Fund time"))]
+        p.outputs[0].sequence = [SequenceItem(item: "intro"), SequenceItem(item: "loud")]
+        p.outputs[0].style.card.music = ManifestFile(written: "bed.m4a", url: dir.url.appendingPathComponent("bed.m4a"))
+        p.outputs[0].style.card.musicLevel = -12
+        let out = try Renderer().render(try Planner.plan(p).outputs[0], into: dir.url.appendingPathComponent("out"))
+        // The card (its middle, away from its fades) is 12 LU under the clip after it.
+        let bed = try loudness(of: out.mp4.path, seconds: 1..<3).integrated
+        let speech = try loudness(of: out.mp4.path, seconds: 4..<7).integrated
+        XCTAssertEqual(speech, -16, accuracy: 1)
+        XCTAssertEqual(speech - bed, 12, accuracy: 1.5, "bed \(bed), speech \(speech)")
+        let music = try XCTUnwrap(try RenderRecord.decode(Data(contentsOf: out.record)).loudness?.music)
+        XCTAssertEqual(music.level, -12)
+        XCTAssertEqual(music.input + music.gain, -28, accuracy: 0.01)
+    }
+
     // MARK: The witness
 
     /// EBU R128 of a file's decoded sound (stereo, 48 kHz), or of a range of it, through libavfilter's ebur128.
