@@ -130,10 +130,11 @@ final class LoudnessRenderTests: XCTestCase {
         p.outputs[0].style.card.music = ManifestFile(written: "bed.m4a", url: dir.url.appendingPathComponent("bed.m4a"))
         p.outputs[0].style.card.musicLevel = -12
         let out = try Renderer().render(try Planner.plan(p).outputs[0], into: dir.url.appendingPathComponent("out"))
-        // The card (its middle, away from its fades) is 12 LU under the clip after it.
+        // The card (its middle, away from its fades) is 12 LU under the clip after it, and the whole is at the
+        // target (a bed only 12 LU down counts in the gated loudness, so the speech ends a little above -16).
         let bed = try loudness(of: out.mp4.path, seconds: 1..<3).integrated
         let speech = try loudness(of: out.mp4.path, seconds: 4..<7).integrated
-        XCTAssertEqual(speech, -16, accuracy: 1)
+        XCTAssertEqual(try loudness(of: out.mp4.path).integrated, -16, accuracy: 1)
         XCTAssertEqual(speech - bed, 12, accuracy: 1.5, "bed \(bed), speech \(speech)")
         let music = try XCTUnwrap(try RenderRecord.decode(Data(contentsOf: out.record)).loudness?.music)
         XCTAssertEqual(music.level, -12)
