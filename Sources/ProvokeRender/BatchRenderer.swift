@@ -416,14 +416,16 @@ extension BatchRenderer {
                     parts: piece.parts.map { "\(plan.segments[$0.segment].item) \($0.frames.lowerBound)..<\($0.frames.upperBound)" },
                     cached: store.map { $0.isComplete(.piece, key) }, shard: shards.map { BatchRenderer.shard(of: key, among: $0) }))
             }
-            // Each clip's loudness measurement, kept with its range (made with the sound track that first needs it).
+            // Each clip's loudness measurement, kept with its range: made with the sound track that first needs it,
+            // so listed in that track's shard.
             if plan.loudness.lufs != nil {
                 for segment in plan.segments {
                     guard case let .clip(c) = segment.content else { continue }
                     let key = try p.keys.clipLoudness(c, frames: segment.frames.count)
                     listing.append(CacheEntryListing(
                         output: plan.output, kind: "loudness", key: key, start: segment.frames.start, count: segment.frames.count,
-                        parts: [c.clip], cached: store.map { $0.isComplete(.measure, key) }, shard: nil))
+                        parts: [c.clip], cached: store.map { $0.isComplete(.measure, key) },
+                        shard: shards.map { BatchRenderer.shard(of: p.soundKey, among: $0) }))
                 }
             }
             listing.append(CacheEntryListing(

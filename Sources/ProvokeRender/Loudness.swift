@@ -233,28 +233,89 @@ extension SoundEncoder {
     }
 }
 
+/// Decoded audio of one stream on its way into a meter: resampled to 48 kHz (ebur128's rate) and at most two
+/// channels. Used for whole files (render's check of its own track, `probe`) and for samples of them (`validate`).
+final class MeterFeed {
+    let meter: LoudnessMeter
+    let channels: Int
+    private let fifo: AudioFifo
+    private var resampler: Resampler?
+
+    init(channels: Int, truePeak: Bool) throws {
+        self.channels = max(1, min(2, channels))
+        fifo = AudioFifo(channels: self.channels)
+        meter = try LoudnessMeter(sampleRate: 48_000, channels: self.channels, truePeak: truePeak)
+    }
+
+    /// Measures a decoded frame, or at most `limit` samples of it (the rest is dropped); returns how many.
+    @discardableResult
+    func add(_ frame: Frame, limit: Int = .max) throws -> Int {
+        if resampler == nil {
+            resampler = try Resampler(inputRate: frame.sampleRate, inputChannels: frame.channelCount,
+                                      inputFormat: frame.sampleFormat, outputRate: 48_000, outputChannels: channels)
+        }
+        try resampler!.convert(frame, into: fifo)
+        return try take(limit)
+    }
+
+    /// Starts again after a seek: what the resampler holds belongs to the place before it.
+    func restart() throws {
+        resampler = nil
+        try fifo.drop(fifo.count)
+    }
+
+    func finish() throws -> LoudnessReading {
+        try resampler?.convert(nil, into: fifo)
+        try take(.max)
+        return try meter.finish()
+    }
+
+    private func take(_ limit: Int) throws -> Int {
+        let n = min(fifo.count, limit)
+        if n > 0 { try meter.add(try fifo.read(n, sampleRate: 48_000)) }
+        try fifo.drop(fifo.count)
+        return n
+    }
+}
+
 extension Levelling {
-    /// The integrated loudness and true peak of a file's first audio stream, decoded as it plays (at 48 kHz,
-    /// its own channels up to stereo). Silence when it has no sound.
+    /// The integrated loudness and true peak of a file's best audio stream, decoded as it plays. Silence when it
+    /// has no sound.
     static func measure(file path: String) throws -> LoudnessReading {
         let input = try InputFile(path: path)
         guard let info = input.bestStream(.audio) else { return LoudnessReading(integrated: -70, truePeak: -200) }
-        let channels = max(1, min(2, info.channels))
-        let meter = try LoudnessMeter(sampleRate: 48_000, channels: channels, truePeak: true)
-        let fifo = AudioFifo(channels: channels)
-        var resampler: Resampler?
-        try decodeStream(input, info) { frame in
-            if resampler == nil {
-                resampler = try Resampler(inputRate: frame.sampleRate, inputChannels: frame.channelCount,
-                                          inputFormat: frame.sampleFormat, outputRate: 48_000, outputChannels: channels)
+        let feed = try MeterFeed(channels: info.channels, truePeak: true)
+        try decodeStream(input, info) { try feed.add($0); return true }
+        return try feed.finish()
+    }
+
+    /// Windows of a long recording measured by `validate`: six of 10 s, spread evenly (the first at the start,
+    /// the last at the end), so a two-hour session costs a minute of decoded sound, not two hours.
+    static let sampleWindows = 6
+    static let sampleSeconds = 10.0
+
+    /// The integrated loudness of `audio` in `input`, over the sample windows (all of it when that is shorter).
+    static func sampled(_ input: InputFile, _ audio: StreamInfo) throws -> LoudnessReading {
+        let feed = try MeterFeed(channels: audio.channels, truePeak: false)
+        let total = Double(input.durationMicroseconds ?? 0) / 1_000_000
+        let starts = total <= sampleSeconds * Double(sampleWindows)
+            ? [0.0]
+            : (0..<sampleWindows).map { (total - sampleSeconds) * Double($0) / Double(sampleWindows - 1) }
+        let limit = starts.count == 1 ? Int.max : Int(sampleSeconds * 48_000)
+        for start in starts {
+            if start > 0 {
+                let origin = Double(input.startMicroseconds) / 1_000_000
+                let ts = rescale(Int64((start + origin) * 1_000_000), from: Rational(1, 1_000_000), to: audio.timeBase)
+                try input.seek(stream: audio.index, toKeyframeAtOrBefore: ts)
+                try feed.restart()
             }
-            try resampler!.convert(frame, into: fifo)
-            if fifo.count >= 4096 { try meter.add(try fifo.read(fifo.count, sampleRate: 48_000)) }
-            return true
+            var taken = 0
+            try decodeStream(input, audio) { frame in
+                taken += try feed.add(frame, limit: limit - taken)
+                return taken < limit
+            }
         }
-        try resampler?.convert(nil, into: fifo)
-        if fifo.count > 0 { try meter.add(try fifo.read(fifo.count, sampleRate: 48_000)) }
-        return try meter.finish()
+        return try feed.finish()
     }
 }
 
@@ -268,48 +329,6 @@ extension MusicBed {
             let n = min(4096, length - done)
             try meter.add(try chunk(from: done, count: n))
             done += n
-        }
-        return try meter.finish()
-    }
-}
-
-extension Levelling {
-    /// Windows of a long recording measured by `validate`: six of 10 s, spread evenly (the first at the start,
-    /// the last at the end), so a two-hour session costs a minute of decoded sound, not two hours.
-    static let sampleWindows = 6
-    static let sampleSeconds = 10.0
-
-    /// The integrated loudness of `audio` in `input`, over the sample windows (all of it when that is shorter).
-    static func sampled(_ input: InputFile, _ audio: StreamInfo) throws -> LoudnessReading {
-        let channels = max(1, min(2, audio.channels))
-        let meter = try LoudnessMeter(sampleRate: 48_000, channels: channels, truePeak: false)
-        let total = Double(input.durationMicroseconds ?? 0) / 1_000_000
-        let starts = total <= sampleSeconds * Double(sampleWindows)
-            ? [0.0]
-            : (0..<sampleWindows).map { (total - sampleSeconds) * Double($0) / Double(sampleWindows - 1) }
-        let limit = starts.count == 1 ? Int.max : Int(sampleSeconds * 48_000)
-        input.select(streams: [audio.index])
-        for start in starts {
-            if start > 0 {
-                let origin = Double(input.startMicroseconds) / 1_000_000
-                let ts = rescale(Int64((start + origin) * 1_000_000), from: Rational(1, 1_000_000), to: audio.timeBase)
-                try input.seek(stream: audio.index, toKeyframeAtOrBefore: ts)
-            }
-            let fifo = AudioFifo(channels: channels)
-            var resampler: Resampler?
-            var taken = 0
-            try decodeStream(input, audio) { frame in
-                if resampler == nil {
-                    resampler = try Resampler(inputRate: frame.sampleRate, inputChannels: frame.channelCount,
-                                              inputFormat: frame.sampleFormat, outputRate: 48_000, outputChannels: channels)
-                }
-                try resampler!.convert(frame, into: fifo)
-                let n = min(fifo.count, limit - taken)
-                if n > 0 { try meter.add(try fifo.read(n, sampleRate: 48_000)) }
-                taken += n
-                try fifo.drop(fifo.count)
-                return taken < limit
-            }
         }
         return try meter.finish()
     }

@@ -77,46 +77,25 @@ extension MediaProbe {
         let audio = input.bestStream(.audio)
         let duration = input.durationMicroseconds.map { Double($0) / 1_000_000 }
         var lastTime: [Int: Double] = [:]
-        var reading: LoudnessReading?
-        if let audio {
-            // Every packet is read; only the measured audio stream is decoded.
-            input.select(streams: Set(input.streams.map(\.index)))
-            let decoder = try Decoder(input, stream: audio.index)
-            let channels = max(1, min(2, audio.channels))
-            let meter = try LoudnessMeter(sampleRate: 48_000, channels: channels, truePeak: true)
-            let fifo = AudioFifo(channels: channels)
-            var resampler: Resampler?
-            let packet = Packet(), frame = Frame()
-            func drainDecoder() throws {
-                while try decoder.receive(into: frame) == .frame {
-                    if resampler == nil {
-                        resampler = try Resampler(inputRate: frame.sampleRate, inputChannels: frame.channelCount,
-                                                  inputFormat: frame.sampleFormat, outputRate: 48_000, outputChannels: channels)
-                    }
-                    try resampler!.convert(frame, into: fifo)
-                    frame.unref()
-                    if fifo.count >= 48_000 { try meter.add(try fifo.read(fifo.count, sampleRate: 48_000)) }
-                }
-            }
-            while try input.read(into: packet) == .packet {
-                let info = input.streams[packet.streamIndex]
-                if let t = seconds(packet.pts, info.timeBase) { lastTime[info.index] = max(lastTime[info.index] ?? 0, t) }
-                if packet.streamIndex == audio.index { try decoder.send(packet); try drainDecoder() }
-                packet.unref()
-            }
-            try decoder.send(nil)
-            try drainDecoder()
-            try resampler?.convert(nil, into: fifo)
-            if fifo.count > 0 { try meter.add(try fifo.read(fifo.count, sampleRate: 48_000)) }
-            reading = try meter.finish()
-        } else {
-            let packet = Packet()
-            while try input.read(into: packet) == .packet {
-                let info = input.streams[packet.streamIndex]
-                if let t = seconds(packet.pts, info.timeBase) { lastTime[info.index] = max(lastTime[info.index] ?? 0, t) }
-                packet.unref()
+        // Every packet is read (to find where the streams really end); only the measured audio stream is decoded.
+        let decoder = try audio.map { try Decoder(input, stream: $0.index) }
+        let feed = try audio.map { try MeterFeed(channels: $0.channels, truePeak: true) }
+        let packet = Packet(), frame = Frame()
+        func drainDecoder() throws {
+            while let decoder, let feed, try decoder.receive(into: frame) == .frame {
+                try feed.add(frame)
+                frame.unref()
             }
         }
+        while try input.read(into: packet) == .packet {
+            let info = input.streams[packet.streamIndex]
+            if let t = seconds(packet.pts, info.timeBase) { lastTime[info.index] = max(lastTime[info.index] ?? 0, t) }
+            if let decoder, packet.streamIndex == audio?.index { try decoder.send(packet); try drainDecoder() }
+            packet.unref()
+        }
+        try decoder?.send(nil)
+        try drainDecoder()
+        let reading = try feed?.finish()
         // A file whose index promises more than its packets hold was cut short (an upload or a copy that stopped).
         let reached = lastTime.values.max() ?? 0
         let origin = Double(input.startMicroseconds) / 1_000_000
