@@ -271,4 +271,6 @@ extension Renderer {
 
     /// Keeps FFmpeg's own log quiet: provoke reports what went wrong itself, with the file and the call.
     public static func quietMediaLibraries() { FFmpegLog.setQuiet() }
+    /// Not a word from FFmpeg (`probe` reports each file's problem itself).
+    public static func silenceMediaLibraries() { FFmpegLog.setSilent() }
 }

@@ -20,6 +20,7 @@ struct Probe: ParsableCommand {
     }
 
     func run() throws {
+        Renderer.silenceMediaLibraries()
         struct Failure: Encodable { var file: String; var error: String }
         var entries: [any Encodable] = [], failed = 0
         for (n, file) in files.enumerated() {
