@@ -386,7 +386,8 @@ public final class BatchRenderer: Sendable {
 /// One entry an output needs, for `plan --segments` and `cache prune`.
 public struct CacheEntryListing: Sendable, Codable {
     public var output: String
-    /// "piece" (video) or "sound" (the output's whole sound track).
+    /// "piece" (video), "sound" (the output's whole sound track) or "loudness" (a clip's measured loudness,
+    /// for a normalised output; `parts` names the clip).
     public var kind: String
     public var key: String
     /// Output frames [start, start + count) (a sound track: the whole output).
