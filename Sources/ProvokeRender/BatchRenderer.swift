@@ -192,7 +192,10 @@ public final class BatchRenderer: Sendable {
                     need(.piece, key, p, piece, frames: piece.frames.count)
                 }
             }
-            if !soundComplete(p, cache) { need(.sound, p.soundKey, p, nil, frames: 0) }
+            // A normalised sound track (clips measured, limited, measured again) costs about what an eighth of its
+            // frames would as a piece: sorted among the pieces, so it is not left to run alone at the end.
+            let soundCost = p.job.plan.loudness.lufs == nil ? 0 : p.job.plan.frameCount / 8
+            if !soundComplete(p, cache) { need(.sound, p.soundKey, p, nil, frames: soundCost) }
             progress[p.job.plan.output] = (cachedFrames, p.job.plan.frameCount)
             events(.planned(output: p.job.plan.output, pieces: p.pieces.count, cachedPieces: cachedPieces,
                             frames: p.job.plan.frameCount))
