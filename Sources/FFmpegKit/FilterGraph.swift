@@ -70,6 +70,23 @@ public final class FilterGraph {
     /// A `buffersink` for video.
     public func videoSink() throws -> Node { try add("buffersink") }
 
+    /// An `abuffer` source for planar float audio (what `Frame.audio` and `AudioFifo` hold) at this rate and
+    /// channel count (the default layout for the count).
+    public func audioSource(sampleRate: Int, channels: Int) throws -> Node {
+        try add("abuffer", [("sample_rate", String(sampleRate)), ("sample_fmt", "fltp"),
+                            ("channel_layout", channelLayoutName(channels)), ("time_base", "1/\(sampleRate)")])
+    }
+
+    /// An `abuffersink`, after an `aformat` that asks for planar float at `sampleRate` and `channels` (the
+    /// graph converts whatever its filters produce): returns the sink.
+    public func audioSink(after last: Node, sampleRate: Int, channels: Int) throws -> Node {
+        let format = try add("aformat", [("sample_fmts", "fltp"), ("sample_rates", String(sampleRate)),
+                                         ("channel_layouts", channelLayoutName(channels))])
+        let sink = try add("abuffersink")
+        try chain([last, format, sink])
+        return sink
+    }
+
     /// Pushes a frame into a source node (nil signals end of stream). The frame keeps its data (a new
     /// reference is taken), so the caller may push the same frame again.
     public func push(_ frame: Frame?, into source: Node) throws {
@@ -81,7 +98,7 @@ public final class FilterGraph {
         }
     }
 
-    public enum PullResult { case frame, needsInput, endOfStream }
+    public enum PullResult: Equatable { case frame, needsInput, endOfStream }
 
     /// Pulls the next filtered frame out of a sink node into `frame`.
     public func pull(from sink: Node, into frame: Frame) throws -> PullResult {
@@ -92,4 +109,14 @@ public final class FilterGraph {
         try check("av_buffersink_get_frame", r)
         return .frame
     }
+}
+
+/// The name of the default layout for `channels` ("mono", "stereo", "5.1"…), as filter options take it.
+func channelLayoutName(_ channels: Int) -> String {
+    var layout = AVChannelLayout()
+    av_channel_layout_default(&layout, Int32(channels))
+    defer { av_channel_layout_uninit(&layout) }
+    var name = [CChar](repeating: 0, count: 64)
+    _ = av_channel_layout_describe(&layout, &name, name.count)
+    return String(cString: name)
 }

@@ -23,6 +23,10 @@ public struct StreamInfo: Sendable {
     // Audio
     public var sampleRate: Int
     public var channels: Int
+    /// The channel layout as FFmpeg names it ("stereo", "mono", "5.1(side)"); empty for other streams.
+    public var channelLayout: String = ""
+    /// The stream's metadata tags (`language`, `title`, `handler_name`…).
+    public var tags: [String: String] = [:]
 }
 
 /// An open media file for reading (demuxer). Closed with avformat_close_input in deinit.
@@ -164,7 +168,15 @@ public final class InputFile {
             averageFrameRate: Rational(s.pointee.avg_frame_rate),
             sampleAspectRatio: Rational(par.sample_aspect_ratio),
             rotation: rotation,
-            sampleRate: Int(par.sample_rate), channels: Int(par.ch_layout.nb_channels))
+            sampleRate: Int(par.sample_rate), channels: Int(par.ch_layout.nb_channels),
+            channelLayout: kind == .audio ? layoutName(s.pointee.codecpar) : "",
+            tags: readDictionary(s.pointee.metadata))
+    }
+
+    private static func layoutName(_ par: UnsafeMutablePointer<AVCodecParameters>) -> String {
+        var name = [CChar](repeating: 0, count: 64)
+        guard av_channel_layout_describe(&par.pointee.ch_layout, &name, name.count) >= 0 else { return "" }
+        return String(cString: name)
     }
 }
 

@@ -105,6 +105,16 @@ public final class Frame {
     public var sampleRate: Int { Int(pointer.pointee.sample_rate) }
     public var channelCount: Int { Int(pointer.pointee.ch_layout.nb_channels) }
 
+    /// Keeps only the first `count` samples of an audio frame (the rest stay allocated, unused).
+    public func keepFirstSamples(_ count: Int) {
+        pointer.pointee.nb_samples = Int32(max(0, min(count, sampleCount)))
+    }
+
+    /// A value of the frame's metadata (what filters such as `ebur128` attach), or nil.
+    public func metadata(_ key: String) -> String? {
+        av_dict_get(pointer.pointee.metadata, key, nil, 0).map { String(cString: $0.pointee.value) }
+    }
+
     /// Allocates a video frame's buffers.
     public static func video(width: Int, height: Int, pixelFormat: AVPixelFormat) throws -> Frame {
         let f = Frame()

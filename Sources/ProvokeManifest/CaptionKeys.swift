@@ -67,6 +67,7 @@ extension ManifestDecoder {
             case "accent": set(\.card.accent, color(value, at: at), "card.accent", value, at, &patch)
             case "logo": cardFile(\.card.logo, "card.logo", value, at: at, into: &patch)
             case "music": cardFile(\.card.music, "card.music", value, at: at, into: &patch)
+            case "musicLevel": set(\.card.musicLevel, musicLevel(value, at: at), "card.musicLevel", value, at, &patch)
             case "captions": captionStyle(value, at: at, into: &patch)
             case "speaker": speakerStyle(value, at: at, into: &patch)
             case "presets":

@@ -41,7 +41,7 @@ enum ManifestKeys {
     static let speakerEntry: [ManifestKey] = [.optional("name"), .optional("role")]
     static let output: [ManifestKey] = [
         .required("id"), .required("audience"), .required("title"), .required("sequence"), .optional("captions"),
-        .optional("style"), .optional("preset"), .optional("max_mb"), .optional("poster"),
+        .optional("style"), .optional("preset"), .optional("max_mb"), .optional("poster"), .optional("loudness"),
     ]
     /// The object form of a `sequence` entry.
     static let sequenceItem: [ManifestKey] = [.required("item"), .optional("transition")]
@@ -67,7 +67,7 @@ enum ManifestKeys {
     /// The `style` block (project level and per output): the card keys, then captions' and speakers' blocks
     /// (keys as the README's Captions section lists them).
     static let style: [ManifestKey] = [
-        "font", "background", "text", "accent", "logo", "music", "captions", "speaker", "presets",
+        "font", "background", "text", "accent", "logo", "music", "musicLevel", "captions", "speaker", "presets",
     ].map(ManifestKey.optional)
     static let captionStyle: [ManifestKey] = [
         "font", "size", "bold", "color", "outlineColor", "outlineWidth", "box", "position", "safeArea",
@@ -148,6 +148,8 @@ struct OutputDraft {
     var style: StylePatch?
     /// `preset`, `max_mb`, `poster` (Presets.swift).
     var delivery = DeliveryDraft()
+    /// Nil when absent (the default, -16 LUFS) or unreadable (reported).
+    var loudness: LoudnessTarget?
 }
 
 struct ManifestDraft {
@@ -340,7 +342,8 @@ struct ManifestDecoder {
                            title: title(fields, "title"), sequence: sequence,
                            captions: fields["captions"].flatMap { captionMode($0, at: path + "captions") },
                            style: fields["style"].flatMap { decodeStyle($0, at: path + "style") },
-                           delivery: deliveryKeys(fields))
+                           delivery: deliveryKeys(fields),
+                           loudness: fields["loudness"].flatMap { loudness($0, at: path + "loudness") })
     }
 
     /// `"opening"` or `{"item": "opening", "transition": {…}}`. An item whose transition is unreadable is kept

@@ -152,6 +152,7 @@ extension ManifestDecoder {
                 warn(file.path, file.position,
                        "no audio stream in \(url.path); clips from it will be silent")
             }
+            warnAboutLevelAndRotation(info, file, url)
             if durations[id.value] == nil { durations[id.value] = info.duration }
             checkCaptionTimes(source, recordingMicroseconds: info.duration.microseconds)
         }
@@ -226,7 +227,8 @@ extension ManifestDecoder {
             }
             var made = Output(id: id, audience: audience, title: title, sequence: items,
                               captions: output.captions ?? .both,
-                              style: output.style?.applied(to: projectStyle) ?? projectStyle)
+                              style: output.style?.applied(to: projectStyle) ?? projectStyle,
+                              loudness: output.loudness ?? .standard)
             made.preset = ManifestDecoder.preset(output.delivery, custom: draft.style?.presets ?? [])
             made.maxBytes = output.delivery.maxBytes?.value
             made.poster = output.delivery.poster?.value

@@ -136,10 +136,12 @@ public struct Output: Sendable, Equatable {
     public var preset = VideoPreset.web720p
     public var maxBytes: Int64?
     public var poster: SourceTime?
+    /// The integrated loudness the output is normalised to (`outputs[].loudness`, default -16 LUFS), or off.
+    public var loudness: LoudnessTarget
     public init(id: String, audience: Audience, title: String, sequence: [SequenceItem],
-                captions: CaptionMode = .both, style: Style = Style()) {
+                captions: CaptionMode = .both, style: Style = Style(), loudness: LoudnessTarget = .standard) {
         self.id = id; self.audience = audience; self.title = title; self.sequence = sequence
-        self.captions = captions; self.style = style
+        self.captions = captions; self.style = style; self.loudness = loudness
     }
 }
 
@@ -272,6 +274,9 @@ public struct CardStyle: Sendable, Hashable {
     public var logo: ManifestFile?
     /// A music bed under the cards (only), fading in and out with each card.
     public var music: ManifestFile?
+    /// Where the music bed sits, LU relative to the output's speech loudness (`musicLevel`, default -18); used
+    /// when the output's loudness is normalised.
+    public var musicLevel: Double = CardStyle.defaultMusicLevel
 
     public static let defaultBackground = RGBAColor(red: 0x12, green: 0x26, blue: 0x3A)
     public static let defaultAccent = RGBAColor(red: 0xF2, green: 0xB1, blue: 0x34)
@@ -300,8 +305,13 @@ public struct SourceMediaInfo: Sendable, Equatable {
     public var duration: SourceTime
     public var hasVideo: Bool
     public var hasAudio: Bool
-    public init(duration: SourceTime, hasVideo: Bool, hasAudio: Bool) {
+    /// The video's display-matrix rotation (degrees counter-clockwise, 0 when none).
+    public var rotation: Int
+    /// Integrated loudness (LUFS) of a sample of the sound, when the probe measured it (`validate` only).
+    public var loudness: Double?
+    public init(duration: SourceTime, hasVideo: Bool, hasAudio: Bool, rotation: Int = 0, loudness: Double? = nil) {
         self.duration = duration; self.hasVideo = hasVideo; self.hasAudio = hasAudio
+        self.rotation = rotation; self.loudness = loudness
     }
 }
 

@@ -118,6 +118,7 @@ public final class BatchRenderer: Sendable {
         var pieceKeys: [String]
         var soundKey: String
         var outputKey: String
+        var keys: CacheKeys
     }
 
     /// A unit of work: one cache entry to make.
@@ -191,7 +192,10 @@ public final class BatchRenderer: Sendable {
                     need(.piece, key, p, piece, frames: piece.frames.count)
                 }
             }
-            if !cache.isComplete(.sound, p.soundKey) { need(.sound, p.soundKey, p, nil, frames: 0) }
+            // A normalised sound track (clips measured, limited, measured again) costs about what an eighth of its
+            // frames would as a piece: sorted among the pieces, so it is not left to run alone at the end.
+            let soundCost = p.job.plan.loudness.lufs == nil ? 0 : p.job.plan.frameCount / 8
+            if !soundComplete(p, cache) { need(.sound, p.soundKey, p, nil, frames: soundCost) }
             progress[p.job.plan.output] = (cachedFrames, p.job.plan.frameCount)
             events(.planned(output: p.job.plan.output, pieces: p.pieces.count, cachedPieces: cachedPieces,
                             frames: p.job.plan.frameCount))
@@ -282,7 +286,7 @@ public final class BatchRenderer: Sendable {
                           outputs: [p.job.plan.output]), cache: cache) { _ in }
             encoded += 1
         }
-        if !cache.isComplete(.sound, p.soundKey, hashing: true) {
+        if !soundComplete(p, cache, hashing: true) {
             try make(Work(kind: .sound, key: p.soundKey, planned: p, piece: nil, frames: 0, outputs: [p.job.plan.output]),
                      cache: cache) { _ in }
             encoded += 1
@@ -304,11 +308,20 @@ public final class BatchRenderer: Sendable {
         let soundKey = try keys.sound()
         var lines = [CacheKeys.version, "output"] + pieceKeys + [soundKey]
         lines += plan.tags.map { "tag \($0.0)=\($0.1.debugDescription)" }
+        // The poster beside the MP4 (and its cover) shows this frame: a new `poster` time makes them again.
+        if let frame = plan.posterFrame { lines.append("poster \(frame)") }
         if plan.captions.hasSoftCaptions {
             lines.append("captions \(plan.captions.style.fontFamily.debugDescription) \(plan.captions.style.fontSize)")
             lines += plan.captions.outputCues.map { "cue \($0.start) \($0.end) \($0.text.debugDescription)" }
         }
-        return Planned(job: job, pieces: pieces, pieceKeys: pieceKeys, soundKey: soundKey, outputKey: CacheKeys.hash(lines))
+        return Planned(job: job, pieces: pieces, pieceKeys: pieceKeys, soundKey: soundKey, outputKey: CacheKeys.hash(lines),
+                       keys: keys)
+    }
+
+    /// The sound track is there whole, and for a normalised output its measurement too.
+    func soundComplete(_ p: Planned, _ cache: RenderCache, hashing: Bool = false) -> Bool {
+        cache.isComplete(.sound, p.soundKey, hashing: hashing)
+            && (p.job.plan.loudness.lufs == nil || cache.isComplete(.measure, p.soundKey, hashing: hashing))
     }
 
     func soundSettings(_ format: OutputFormat) -> AudioEncoderSettings {
@@ -355,7 +368,14 @@ public final class BatchRenderer: Sendable {
         } else {
             let encoder = SoundEncoder(plan: plan, settings: soundSettings(plan.format), scratch: scratch,
                                        isCancelled: isCancelled)
-            try mapErrors(plan) { try encoder.encode(to: url.path) }
+            if let target = plan.loudness.lufs {
+                let record = try mapErrors(plan) {
+                    try encoder.encodeNormalised(to: url.path, target: target, keys: item.planned.keys, cache: cache)
+                }
+                try cache.store(record, item.key)
+            } else {
+                try mapErrors(plan) { try encoder.encode(to: url.path) }
+            }
             try cache.seal(.sound, item.key)
             events(.soundDone(key: item.key, output: plan.output))
         }
@@ -387,8 +407,10 @@ public final class BatchRenderer: Sendable {
         let pieces = zip(p.pieces, p.pieceKeys).map { ($0, cache.url(.piece, $1).path) }
         return try mapErrors(plan) {
             let poster = try Poster.pictures(plan, pieces: pieces)
+            let loudness = plan.loudness.lufs == nil ? RenderRecord.Loudness.off
+                : cache.reading(p.soundKey, as: RenderRecord.Loudness.self)
             return try OutputWriter(plan: plan, directory: directory).write(staging: files, cacheKey: p.outputKey,
-                                                                            poster: poster) { file in
+                                                                            poster: poster, loudness: loudness) { file in
                 try Joiner(plan: plan, pieces: pieces, soundPath: cache.url(.sound, p.soundKey).path).write(file)
             }
         }
@@ -398,7 +420,8 @@ public final class BatchRenderer: Sendable {
 /// One entry an output needs, for `plan --segments` and `cache prune`.
 public struct CacheEntryListing: Sendable, Codable {
     public var output: String
-    /// "piece" (video) or "sound" (the output's whole sound track).
+    /// "piece" (video), "sound" (the output's whole sound track) or "loudness" (a clip's measured loudness,
+    /// for a normalised output; `parts` names the clip).
     public var kind: String
     public var key: String
     /// Output frames [start, start + count) (a sound track: the whole output).
@@ -428,9 +451,21 @@ extension BatchRenderer {
                     parts: piece.parts.map { "\(plan.segments[$0.segment].item) \($0.frames.lowerBound)..<\($0.frames.upperBound)" },
                     cached: store.map { $0.isComplete(.piece, key) }, shard: shards.map { BatchRenderer.shard(of: key, among: $0) }))
             }
+            // Each clip's loudness measurement, kept with its range: made with the sound track that first needs it,
+            // so listed in that track's shard.
+            if plan.loudness.lufs != nil {
+                for segment in plan.segments {
+                    guard case let .clip(c) = segment.content else { continue }
+                    let key = try p.keys.clipLoudness(c, frames: segment.frames.count)
+                    listing.append(CacheEntryListing(
+                        output: plan.output, kind: "loudness", key: key, start: segment.frames.start, count: segment.frames.count,
+                        parts: [c.clip], cached: store.map { $0.isComplete(.measure, key) },
+                        shard: shards.map { BatchRenderer.shard(of: p.soundKey, among: $0) }))
+                }
+            }
             listing.append(CacheEntryListing(
                 output: plan.output, kind: "sound", key: p.soundKey, start: 0, count: plan.frameCount, parts: [],
-                cached: store.map { $0.isComplete(.sound, p.soundKey) }, shard: shards.map { BatchRenderer.shard(of: p.soundKey, among: $0) }))
+                cached: store.map { soundComplete(p, $0) }, shard: shards.map { BatchRenderer.shard(of: p.soundKey, among: $0) }))
         }
         return listing
     }

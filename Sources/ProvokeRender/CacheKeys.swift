@@ -138,7 +138,7 @@ struct CacheKeys {
                 }
             }
         }
-        return CacheKeys.hash(lines)
+        return CacheKeys.hash(lines + soundLevelLines())
     }
 
     /// What a segment shows, before transitions and captions.

@@ -6,7 +6,10 @@ import ProvokeTimeline
 /// The validator's view of a source recording, read with libavformat (headers and stream info only;
 /// nothing is decoded beyond what avformat_find_stream_info needs).
 public struct FFmpegSourceProbe: SourceProbe {
-    public init() {}
+    /// Also measure the sound's loudness, from a bounded sample (`validate` asks; render does not, so a re-run
+    /// stays quick).
+    public var measuresLoudness: Bool
+    public init(measuresLoudness: Bool = false) { self.measuresLoudness = measuresLoudness }
 
     public func probe(_ url: URL) throws -> SourceMediaInfo {
         let input: InputFile
@@ -24,8 +27,9 @@ public struct FFmpegSourceProbe: SourceProbe {
             if let d = stream.duration { duration = rescale(d, from: stream.timeBase, to: Rational(1, 1_000_000)) }
         }
         // A still image (a logo) has no duration: 0.
+        let loudness = measuresLoudness && audio != nil ? (try? Levelling.sampled(input, audio!))?.integrated : nil
         return SourceMediaInfo(duration: SourceTime(microseconds: duration ?? 0), hasVideo: video != nil,
-                               hasAudio: audio != nil)
+                               hasAudio: audio != nil, rotation: video?.rotation ?? 0, loudness: loudness)
     }
 }
 

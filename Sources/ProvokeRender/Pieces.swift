@@ -71,17 +71,28 @@ struct SoundEncoder {
     let scratch: URL
     let isCancelled: () -> Bool
 
-    func encode(to path: String) throws {
+    /// - Parameters: levels, the clips' and music bed's gains, and master, the gain and limiter ceiling over the
+    ///   mix (dB), for a normalised output (`Loudness.swift`); nil for the sound as recorded.
+    func encode(to path: String, levels: SoundLevels? = nil, master: (gain: Double, ceiling: Double)? = nil) throws {
         let file = try OutputFile(path: path, format: "mp4")
         let stream = try file.addAudio(settings)
         try file.start()
         let sink = SoundSink(file: file, stream: stream, sampleRate: plan.format.sampleRate, channels: plan.format.channels)
-        let mixer = TransitionMixer(plan: plan, output: sink)
+        let limiter = try master.map {
+            try LimiterStage(sink: sink, sampleRate: plan.format.sampleRate, channels: plan.format.channels,
+                             gain: $0.gain, ceiling: $0.ceiling)
+        }
+        let mixer = TransitionMixer(plan: plan, output: limiter ?? sink)
         let runner = SegmentRunner(plan: plan, scratch: scratch, isCancelled: isCancelled)
         do {
-            for index in plan.segments.indices {
-                try runner.run(index, into: mixer.lane(index), part: .sound) { _ in }
+            for (index, segment) in plan.segments.enumerated() {
+                var lane = mixer.lane(index)
+                let gain: Double?
+                if case .card = segment.content { gain = levels?.musicGain } else { gain = levels?.clipGains[index] }
+                if let gain, gain != 0 { lane = GainLane(lane, gain: gain, sampleRate: plan.format.sampleRate) }
+                try runner.run(index, into: lane, part: .sound) { _ in }
             }
+            try limiter?.finish()
             try sink.finish(totalSamples: plan.audioSampleCount)
         } catch {
             file.discard()

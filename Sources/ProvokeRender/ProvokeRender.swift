@@ -110,6 +110,7 @@ struct OutputWriter {
     let directory: URL
 
     func write(staging files: StagedFiles, cacheKey: String?, poster: (png: Data, cover: Data)? = nil,
+               loudness: RenderRecord.Loudness? = nil,
                fill: (OutputFile) throws -> Void) throws -> RenderedOutput {
         let mp4 = directory.appendingPathComponent("\(plan.output).mp4")
         let recordURL = directory.appendingPathComponent("\(plan.output).json")
@@ -161,6 +162,7 @@ struct OutputWriter {
             srt: captions.hasSoftCaptions ? srtURL.lastPathComponent : nil,
             vtt: captions.hasSoftCaptions ? vttURL.lastPathComponent : nil)
         record.cacheKey = cacheKey
+        record.loudness = loudness
         try files.write(try record.jsonData(), toStaged: recordStaged)
         try files.commit()
         // Sidecars left from an earlier render with soft captions go, so the folder matches the record; only
@@ -285,4 +287,6 @@ extension Renderer {
 
     /// Keeps FFmpeg's own log quiet: provoke reports what went wrong itself, with the file and the call.
     public static func quietMediaLibraries() { FFmpegLog.setQuiet() }
+    /// Not a word from FFmpeg (`probe` reports each file's problem itself).
+    public static func silenceMediaLibraries() { FFmpegLog.setSilent() }
 }

@@ -19,17 +19,22 @@ public final class RenderCache: @unchecked Sendable {  // `checked` is guarded b
 
     public init(directory: URL) throws {
         self.directory = directory
-        for sub in ["pieces", "sound"] {
+        for sub in Kind.allCases.map(\.rawValue) {
             try FileManager.default.createDirectory(at: directory.appendingPathComponent(sub), withIntermediateDirectories: true)
         }
     }
 
-    public enum Kind: String, CaseIterable { case piece = "pieces", sound }
+    /// Video pieces, whole sound tracks, and loudness measurements (of a clip's sound, keyed by its source
+    /// range; of a normalised sound track, under the track's own key).
+    public enum Kind: String, CaseIterable {
+        case piece = "pieces", sound, measure = "loudness"
+        var fileExtension: String { self == .piece ? ".mp4" : self == .sound ? ".m4a" : ".json" }
+    }
 
-    /// Where the entry for `key` lives: `pieces/ab/abcdef….mp4`, `sound/ab/abcdef….m4a`.
+    /// Where the entry for `key` lives: `pieces/ab/abcdef….mp4`, `sound/ab/abcdef….m4a`, `loudness/ab/abcdef….json`.
     public func url(_ kind: Kind, _ key: String) -> URL {
         directory.appendingPathComponent(kind.rawValue).appendingPathComponent(String(key.prefix(2)))
-            .appendingPathComponent(key + (kind == .piece ? ".mp4" : ".m4a"))
+            .appendingPathComponent(key + kind.fileExtension)
     }
 
     struct Seal: Codable {
@@ -106,10 +111,10 @@ public final class RenderCache: @unchecked Sendable {  // `checked` is guarded b
             guard let walker = FileManager.default.enumerator(atPath: root.path) else { continue }
             for case let relative as String in walker {
                 let name = (relative as NSString).lastPathComponent
-                guard !name.hasPrefix("."), name.hasSuffix(kind == .piece ? ".mp4" : ".m4a") else { continue }
+                guard !name.hasPrefix("."), name.hasSuffix(kind.fileExtension) else { continue }
                 let path = root.appendingPathComponent(relative).path
                 let bytes = (fileSize(path) ?? 0) + (fileSize(path + ".seal") ?? 0)
-                found.append((kind, String(name.dropLast(4)), bytes))
+                found.append((kind, String(name.dropLast(kind.fileExtension.count)), bytes))
             }
         }
         return found

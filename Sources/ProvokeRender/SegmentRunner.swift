@@ -113,7 +113,7 @@ final class SegmentRunner {
 
     /// The music bed, decoded once per output: as many samples as all the output's cards play (it loops when
     /// shorter), at the output's rate and channels.
-    private func music(_ file: ManifestFile) throws -> MusicBed {
+    func music(_ file: ManifestFile) throws -> MusicBed {
         if let music { return music }
         let needed = plan.segments.reduce(0) { total, segment in
             guard case .card(let c) = segment.content, c.musicOffset != nil else { return total }
@@ -307,6 +307,22 @@ final class MusicBed {
                 p.withMemoryRebound(to: Float.self, capacity: count) { Array(UnsafeBufferPointer(start: $0, count: count)) }
             }
         }
+    }
+
+    /// How many samples the bed holds (one loop).
+    var samplesHeld: Int { channels[0].count }
+
+    /// `count` samples from `offset`, as they are (no looping, no fades), for measuring.
+    func chunk(from offset: Int, count: Int) throws -> Frame {
+        let chunk = try Frame.audio(samples: count, sampleRate: format.sampleRate, channels: format.channels)
+        for ch in 0..<format.channels {
+            channels[ch].withUnsafeBufferPointer { source in
+                chunk.withPlane(ch) { p, _ in
+                    p.withMemoryRebound(to: Float.self, capacity: count) { $0.update(from: source.baseAddress! + offset, count: count) }
+                }
+            }
+        }
+        return chunk
     }
 
     /// `count` samples from `offset` (looping), fading in over the first `fadeIn` and out over the last `fadeOut`.

@@ -22,6 +22,9 @@ public struct SampleSpec: Sendable {
         case speech(path: String)
         /// A soft sustained chord (A minor, swelling every 4 s): a stand-in music bed for cards.
         case chord
+        /// A steady sine of `frequency` Hz at `amplitude` (peak, 0…1) in every channel: a recording at a known
+        /// loudness (a 1 kHz stereo sine reads about 20·log10(amplitude) LUFS), for the loudness tests.
+        case tone(frequency: Double, amplitude: Float)
     }
 
     public var width = 320
@@ -200,9 +203,11 @@ private final class SoundSource {
     var speech: [Float]?
 
     let isChord: Bool
+    var tone: (frequency: Double, amplitude: Float)?
 
     init(_ sound: SampleSpec.Sound, spec: SampleSpec) throws {
         self.spec = spec
+        if case let .tone(frequency, amplitude) = sound { tone = (frequency, amplitude) }
         if case let .speech(path) = sound { speech = try SampleMedia.decodeMono(path, rate: spec.sampleRate) }
         if case .chord = sound { isChord = true } else { isChord = false }
     }
@@ -215,7 +220,10 @@ private final class SoundSource {
                 let p = UnsafeMutableRawPointer(raw).assumingMemoryBound(to: Float.self)
                 for i in 0..<count {
                     let n = start + i
-                    if let speech, !speech.isEmpty {
+                    if let tone {
+                        let phase = Double(n % rate) * tone.frequency / Double(rate)
+                        p[i] = tone.amplitude * Float(sin(2 * Double.pi * phase))
+                    } else if let speech, !speech.isEmpty {
                         p[i] = speech[n % speech.count] * 0.9
                     } else if isChord {
                         // A, C, E and the A below, quiet, swelling and ebbing every 4 s.

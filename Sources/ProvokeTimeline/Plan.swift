@@ -182,6 +182,8 @@ public struct OutputPlan: Sendable, Equatable {
     public var cardStyle = CardStyle()
     /// The output frame its poster shows, when the manifest says (`poster`); else the renderer picks one.
     public var posterFrame: Int?
+    /// The integrated loudness the sound is normalised to, or off (`outputs[].loudness`).
+    public var loudness = LoudnessTarget.standard
 
     public var frameCount: Int { segments.last?.frames.end ?? 0 }
     public var audioSampleCount: Int { format.samples(forFrames: frameCount) }
@@ -192,6 +194,7 @@ public struct OutputPlan: Sendable, Equatable {
             && a.segments == b.segments && a.project == b.project && a.projectTitle == b.projectTitle && a.ideas == b.ideas
             && a.projectIdeas == b.projectIdeas
             && a.captions == b.captions && a.cardStyle == b.cardStyle && a.posterFrame == b.posterFrame
+            && a.loudness == b.loudness
     }
 }
 
@@ -313,7 +316,7 @@ public enum Planner {
                               segments: segments, project: project.id, projectTitle: project.title,
                               ideas: ideaIDs.compactMap { project.idea($0) }, projectIdeas: project.ideas,
                               captions: CaptionPlanner.plan(project, output, segments: segments, format: format),
-                              cardStyle: output.style.card)
+                              cardStyle: output.style.card, loudness: output.loudness)
         try applyDelivery(output, to: &plan)
         return plan
     }

@@ -132,6 +132,8 @@ public struct PlanDocument: Codable, Equatable, Sendable {
         public var posterFrame: Int?
         public var maxBytes: Int64?
         public var videoMaxKbps: Int?
+        /// The loudness target, and what a render measured when the cache holds it (`LoudnessRecord.swift`).
+        public var loudness: LoudnessEntry?
     }
     /// A clip timed by a `quote`: where the transcript says it, and the range that gives the clip.
     public struct QuoteEntry: Codable, Equatable, Sendable {
@@ -213,7 +215,8 @@ public struct PlanDocument: Codable, Equatable, Sendable {
                                tags: Dictionary(uniqueKeysWithValues: o.tags), segments: segments,
                                captions: CaptionsEntry(o.captions), preset: o.format.preset, poster: "\(o.output).png",
                                posterFrame: o.posterFrame, maxBytes: o.format.maxBytes,
-                               videoMaxKbps: o.format.maxBytes == nil ? nil : o.format.videoMaxRate)
+                               videoMaxKbps: o.format.maxBytes == nil ? nil : o.format.videoMaxRate,
+                               loudness: LoudnessEntry(o))
         }
     }
 
@@ -279,6 +282,7 @@ public struct PlanDocument: Codable, Equatable, Sendable {
                 lines.append("    \(speaker.startTime)-\(speaker.endTime) speaker \(speaker.name)"
                              + (speaker.role.map { ", \($0)" } ?? ""))
             }
+            if let loudness = o.loudness { lines += loudness.lines }
         }
         // Titles, card words, caption text and names come from files someone else may have written: an ESC or
         // BEL in them must not reach the terminal.

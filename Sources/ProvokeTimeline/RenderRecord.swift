@@ -132,6 +132,8 @@ public struct RenderRecord: Codable, Equatable, Sendable {
     /// The delivery preset (`square`) and the poster PNG beside the MP4 (nil in records from before presets).
     public var preset: String?
     public var poster: String?
+    /// The sound's loudness: target, measured values and gains (`LoudnessRecord.swift`; nil in older records).
+    public var loudness: Loudness?
 
     public init(project: String, projectTitle: String, output: String, audience: Audience, title: String,
                 duration: Double, frames: Int, fps: Int, width: Int, height: Int, audioSamples: Int,

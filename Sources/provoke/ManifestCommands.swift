@@ -32,7 +32,9 @@ struct Validate: ParsableCommand {
     var json = false
 
     func run() throws {
-        let result = ManifestLoader.load(URL(fileURLWithPath: manifest), probe: FFmpegSourceProbe(), fonts: SystemFonts())
+        // Only validate measures the sources' loudness (a sample of each): render's own check stays quick.
+        let result = ManifestLoader.load(URL(fileURLWithPath: manifest), probe: FFmpegSourceProbe(measuresLoudness: true),
+                                         fonts: SystemFonts())
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -108,7 +110,13 @@ struct Plan: ParsableCommand {
         }
         for (project, jobs) in zip(batch.projects, batch.projects.map { p in batch.jobs.filter { $0.plan.project == p.id } }) {
             let plan = RenderPlan(project: project.id, projectTitle: project.title, outputs: jobs.map(\.plan))
-            let doc = PlanDocument(plan, sourceFrameRates: MediaProbe.frameRates(of: project.sources), project: project)
+            var doc = PlanDocument(plan, sourceFrameRates: MediaProbe.frameRates(of: project.sources), project: project)
+            // The gains and levels a render measured, when the default cache holds this plan's sound tracks.
+            let folder = batch.cacheFolder(nil)
+            if FileKind(path: folder.path) == .folder {
+                let measured = BatchRenderer().measuredLoudness(jobs, cache: folder)
+                for i in doc.outputs.indices { let id = doc.outputs[i].output; doc.outputs[i].loudness?.measured = measured[id] }
+            }
             print(json ? String(decoding: try encoder.encode(doc), as: UTF8.self) : doc.text)
         }
     }

@@ -11,7 +11,7 @@ struct Provoke: ParsableCommand {
         Exit codes: 0 success, 1 invalid input (manifest or media), 2 usage, 3 failure while rendering \
         or writing, 130 after Ctrl-C, SIGTERM or SIGHUP.
         """,
-        subcommands: [Validate.self, Plan.self, Find.self, Render.self, CacheCommand.self, Still.self, StoryboardCommand.self, Samples.self]
+        subcommands: [Validate.self, Plan.self, Find.self, Render.self, CacheCommand.self, Still.self, StoryboardCommand.self, Samples.self, Probe.self]
             + ledgerCommands + reportCommands)
 
     /// Parses and runs the command; maps argument errors to exit code 2 (swift-argument-parser uses 64).

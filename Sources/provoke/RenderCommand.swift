@@ -210,8 +210,9 @@ struct CacheSize: ParsableCommand {
         }
         let entries = try RenderCache(directory: folder).entries()
         let bytes = entries.reduce(Int64(0)) { $0 + $1.bytes }
-        let pieces = entries.filter { $0.kind == .piece }.count
-        print("\(folder.path): \(pieces) pieces and \(entries.count - pieces) sound tracks, \(megabytes(bytes))")
+        let pieces = entries.filter { $0.kind == .piece }.count, sound = entries.filter { $0.kind == .sound }.count
+        print("\(folder.path): \(pieces) pieces and \(sound) sound tracks, \(megabytes(bytes))"
+              + " (and \(entries.count - pieces - sound) loudness measurements)")
     }
 }
 

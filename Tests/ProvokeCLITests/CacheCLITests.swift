@@ -40,14 +40,18 @@ extension CLITests {
         // frame 220), so no piece decodes frames it does not show.
         let before = try segments()
         XCTAssertEqual(before.map { "\($0.output) \($0.kind) \($0.parts.joined(separator: "+"))" }, [
-            "for-icbs piece intro 0..<60", "for-icbs piece talk 0..<220", "for-icbs piece talk 220..<480", "for-icbs sound ",
-            "for-colleges piece intro 0..<60", "for-colleges piece talk 0..<220", "for-colleges piece talk 220..<480", "for-colleges sound ",
+            "for-icbs piece intro 0..<60", "for-icbs piece talk 0..<220", "for-icbs piece talk 220..<480",
+            "for-icbs loudness talk", "for-icbs sound ",
+            "for-colleges piece intro 0..<60", "for-colleges piece talk 0..<220", "for-colleges piece talk 220..<480",
+            "for-colleges loudness talk", "for-colleges sound ",
         ])
-        // The audiences share the clip's pieces; their cards differ; their sound is the same timeline.
-        XCTAssertEqual(before[1].key, before[5].key)
-        XCTAssertEqual(before[2].key, before[6].key)
-        XCTAssertNotEqual(before[0].key, before[4].key)
-        XCTAssertEqual(before[3].key, before[7].key)
+        // The audiences share the clip's pieces and its loudness measurement; their cards differ; their sound is
+        // the same timeline.
+        XCTAssertEqual(before[1].key, before[6].key)
+        XCTAssertEqual(before[2].key, before[7].key)
+        XCTAssertEqual(before[3].key, before[8].key)
+        XCTAssertNotEqual(before[0].key, before[5].key)
+        XCTAssertEqual(before[4].key, before[9].key)
 
         let manifest = try String(contentsOf: dir.appendingPathComponent("manifest.json"), encoding: .utf8)
         // One card's words: that card alone.
@@ -63,13 +67,18 @@ extension CLITests {
         try write(manifest.replacingOccurrences(of: #""provoke": 1,"#, with: ##""provoke": 1, "style": {"captions": {"color": "#FFFF00"}},"##), "manifest.json")
         XCTAssertEqual(changed(before, try segments()), ["for-icbs piece talk 0..<220", "for-icbs piece talk 220..<480",
                                                           "for-colleges piece talk 0..<220", "for-colleges piece talk 220..<480"])
+        // The output's loudness target: its sound track alone (the clip's measurement stays).
+        try write(manifest.replacingOccurrences(of: #""title": "Colleges","#, with: #""title": "Colleges", "loudness": -23,"#), "manifest.json")
+        XCTAssertEqual(changed(before, try segments()), ["for-colleges sound "])
         // The source touched (a new modification time): its pieces and the sound, not the cards.
         try write(manifest, "manifest.json")
         let source = dir.appendingPathComponent("a.mp4").path
         var times = [timespec(tv_sec: 1_700_000_000, tv_nsec: 0), timespec(tv_sec: 1_700_000_000, tv_nsec: 0)]
         XCTAssertEqual(utimensat(AT_FDCWD, source, &times, 0), 0)
-        XCTAssertEqual(changed(before, try segments()), ["for-icbs piece talk 0..<220", "for-icbs piece talk 220..<480", "for-icbs sound ",
-                                                          "for-colleges piece talk 0..<220", "for-colleges piece talk 220..<480", "for-colleges sound "])
+        XCTAssertEqual(changed(before, try segments()), [
+            "for-icbs piece talk 0..<220", "for-icbs piece talk 220..<480", "for-icbs loudness talk", "for-icbs sound ",
+            "for-colleges piece talk 0..<220", "for-colleges piece talk 220..<480", "for-colleges loudness talk", "for-colleges sound ",
+        ])
     }
 
     func testAReRunRewritesNothingAndLeavesTheLedgerAlone() throws {

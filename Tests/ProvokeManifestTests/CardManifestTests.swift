@@ -361,7 +361,7 @@ final class CardManifestTests: XCTestCase {
             ##"\##(at(##""#FFF""##, in: text)): outputs[1].style.text: expected a colour "#RRGGBB" or "#RRGGBBAA" (AA is opacity, FF opaque), such as "#FFFFFF" or "#000000CC", found "#FFF""##,
             ##"\##(at(#""navy""#, in: text)): style.background: expected a colour "#RRGGBB" or "#RRGGBBAA" (AA is opacity, FF opaque), such as "#FFFFFF" or "#000000CC", found "navy""##,
             #"\#(at(#""""#, in: text)): style.logo: expected a non-empty string, found """#,
-            #"\#(at(#""fonts""#, in: text)): style: unknown key "fonts" in style; did you mean "font"? allowed: font, background, text, accent, logo, music, captions, speaker, presets"#,
+            #"\#(at(#""fonts""#, in: text)): style: unknown key "fonts" in style; did you mean "font"? allowed: font, background, text, accent, logo, music, musicLevel, captions, speaker, presets"#,
         ])
     }
 

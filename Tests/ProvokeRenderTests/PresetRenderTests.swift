@@ -214,6 +214,14 @@ final class PresetRenderTests: XCTestCase {
         let again = try render([plan], into: out)
         XCTAssertEqual(again.unchanged.map(\.plan.output), ["o"])
         XCTAssertEqual(dir.files(in: "out"), ["o.json", "o.mp4", "o.png"])
+
+        // A new poster time makes the poster again.
+        p.outputs[0].poster = SourceTime(microseconds: 800_000)
+        let moved = try Planner.plan(p).outputs[0]
+        let third = try render([moved], into: out)
+        XCTAssertEqual(third.written.map(\.plan.output), ["o"], "a moved poster is not left as it was")
+        let newPicture = try XCTUnwrap(try decodeLuma(out.appendingPathComponent("o.png").path).first)
+        XCTAssertEqual(sourceIndex(newPicture, box: box, sw: 320, sh: 180), 24)
     }
 
     /// Ten minutes from one ten-second clip of noise (encoded once, joined sixty times), as email under its default

@@ -1,0 +1,175 @@
+import FFmpegKit
+import Foundation
+import ProvokeManifest
+@testable import ProvokeRender
+import ProvokeSamples
+import ProvokeTimeline
+import XCTest
+
+/// Outputs come out at their loudness target, measured as a viewer's meter would (EBU R128 through libavfilter's
+/// ebur128, on the decoded MP4), whatever level the recordings had.
+final class LoudnessRenderTests: XCTestCase {
+    override func setUp() { FFmpegLog.setQuiet() }
+
+    /// A quiet speaker (a 1 kHz tone at about -35 LUFS) and a loud one (440 Hz at about -10 LUFS), 4 s each.
+    func sources(_ dir: TempDir) throws {
+        for (name, frequency, amplitude) in [("quiet.mp4", 1000.0, Float(0.0178)), ("loud.mp4", 440.0, Float(0.316))] {
+            var spec = SampleSpec()
+            spec.frames = 120
+            spec.sound = .tone(frequency: frequency, amplitude: amplitude)
+            try SampleMedia.write(spec, to: dir.path(name))
+        }
+    }
+
+    func evenProject(_ dir: TempDir, loudness: LoudnessTarget) -> Project {
+        var p = project(sources: [("q", "quiet.mp4"), ("l", "loud.mp4")],
+                        clips: [("quiet", "q", 0.5, 3.5), ("loud", "l", 0.5, 3.5)],
+                        outputs: [("even", .icb, ["quiet", "loud"])], base: dir.url)
+        p.outputs[0].loudness = loudness
+        p.outputs[0].captions = .none
+        return p
+    }
+
+    func testAQuietAndALoudSpeakerComeOutEvenAtMinus16() throws {
+        let dir = try TempDir()
+        try sources(dir)
+        XCTAssertEqual(try loudness(of: dir.path("quiet.mp4")).integrated, -35, accuracy: 1, "the witness reads the source")
+        XCTAssertEqual(try loudness(of: dir.path("loud.mp4")).integrated, -10, accuracy: 1)
+
+        let plan = try Planner.plan(evenProject(dir, loudness: .standard)).outputs[0]
+        let out = try Renderer().render(plan, into: dir.url.appendingPathComponent("out"))
+        let whole = try loudness(of: out.mp4.path)
+        XCTAssertEqual(whole.integrated, -16, accuracy: 1)
+        XCTAssertLessThanOrEqual(try XCTUnwrap(whole.truePeak), -1)
+        // The quiet clip is raised to the loud one (each clip measured on its own range of the output).
+        let quiet = try loudness(of: out.mp4.path, seconds: 0..<3).integrated
+        let loud = try loudness(of: out.mp4.path, seconds: 3..<6).integrated
+        XCTAssertLessThanOrEqual(loud - quiet, 3, "quiet \(quiet), loud \(loud)")
+        XCTAssertEqual(quiet, -16, accuracy: 1)
+        // The sound is still exactly frames × 1600 samples.
+        XCTAssertEqual(stream(try ffprobe(out.mp4.path), "audio")?["duration_ts"] as? Int, 180 * 1600)
+
+        // The record says what was measured: each clip's level as recorded and its gain, and the result.
+        let record = try RenderRecord.decode(Data(contentsOf: out.record))
+        let l = try XCTUnwrap(record.loudness)
+        XCTAssertEqual(l.mode, "normalised")
+        XCTAssertEqual(l.target, -16)
+        XCTAssertEqual(l.clips?.map(\.clip), ["quiet", "loud"])
+        XCTAssertEqual(l.clips?[0].input ?? 0, -35, accuracy: 1)
+        XCTAssertEqual(l.clips?[0].gain ?? 0, 19, accuracy: 1)
+        XCTAssertEqual(l.clips?[1].gain ?? 0, -6, accuracy: 1)
+        XCTAssertEqual(try XCTUnwrap(l.integrated), whole.integrated, accuracy: 0.2)
+        XCTAssertLessThanOrEqual(try XCTUnwrap(l.truePeak), -1)
+    }
+
+    func testMinus23AndOffAreHonoured() throws {
+        let dir = try TempDir()
+        try sources(dir)
+        let broadcast = try Renderer().render(try Planner.plan(evenProject(dir, loudness: .lufs(-23))).outputs[0],
+                                              into: dir.url.appendingPathComponent("broadcast"))
+        XCTAssertEqual(try loudness(of: broadcast.mp4.path).integrated, -23, accuracy: 1)
+        XCTAssertEqual(try loudness(of: broadcast.mp4.path, seconds: 0..<3).integrated, -23, accuracy: 1)
+
+        let off = try Renderer().render(try Planner.plan(evenProject(dir, loudness: .off)).outputs[0],
+                                        into: dir.url.appendingPathComponent("off"))
+        // As recorded: the quiet speaker stays 25 LU under the loud one.
+        XCTAssertEqual(try loudness(of: off.mp4.path, seconds: 0..<3).integrated, -35, accuracy: 1)
+        XCTAssertEqual(try loudness(of: off.mp4.path, seconds: 3..<6).integrated, -10, accuracy: 1)
+        XCTAssertEqual(try RenderRecord.decode(Data(contentsOf: off.record)).loudness, .off)
+    }
+
+    func testPeaksStayUnderTheCeilingWhenALoudTargetRaisesThem() throws {
+        let dir = try TempDir()
+        // Beeps: 20 ms at half scale each second, about -19 LUFS; raised 9 dB to -10 their peaks would reach +3 dBFS.
+        var spec = SampleSpec()
+        spec.frames = 120
+        try SampleMedia.write(spec, to: dir.path("beeps.mp4"))
+        var p = project(sources: [("b", "beeps.mp4")], clips: [("beeps", "b", 0.5, 4)], outputs: [("hot", .icb, ["beeps"])],
+                        base: dir.url)
+        p.outputs[0].loudness = .lufs(-10)
+        let out = try Renderer().render(try Planner.plan(p).outputs[0], into: dir.url.appendingPathComponent("out"))
+        XCTAssertLessThanOrEqual(try XCTUnwrap(loudness(of: out.mp4.path).truePeak), -1)
+        // The beeps are still where they were: the limiter's lookahead is compensated.
+        let onsets = beepOnsets(try decodeAudio(out.mp4.path))
+        XCTAssertEqual(onsets.count, 3, "\(onsets)")
+        for (found, expected) in zip(onsets, [0.5, 1.5, 2.5]) { XCTAssertEqual(found, expected, accuracy: 0.005) }
+        // Such peaky sound cannot reach -10 LUFS under a -1 dBTP ceiling: the record says what it reached.
+        let record = try XCTUnwrap(try RenderRecord.decode(Data(contentsOf: out.record)).loudness)
+        XCTAssertEqual(try XCTUnwrap(record.integrated), try loudness(of: out.mp4.path).integrated, accuracy: 0.2)
+    }
+
+    func testANewTargetMakesOnlyTheSoundAgainAndMeasuresNothingAgain() throws {
+        let dir = try TempDir()
+        try sources(dir)
+        var options = RenderOptions()
+        options.cache = dir.url.appendingPathComponent("cache")
+        let out = dir.url.appendingPathComponent("out")
+        func render(_ target: LoudnessTarget) throws -> BatchResult {
+            let plan = try Planner.plan(evenProject(dir, loudness: target)).outputs[0]
+            return try BatchRenderer(options: options).render([BatchRenderer.Job(plan: plan, directory: out)])
+        }
+        func measurements() -> Int { (try? RenderCache(directory: options.cache!).entries().filter { $0.kind == .measure }.count) ?? 0 }
+        let first = try render(.standard)
+        XCTAssertEqual(first.encoded, 2 + 1, "two clip pieces and the sound track")
+        XCTAssertEqual(measurements(), 2 + 1, "each clip's range, and the track")
+        XCTAssertEqual(try render(.standard).unchanged.count, 1, "a re-run writes nothing")
+        let second = try render(.lufs(-23))
+        XCTAssertEqual(second.encoded, 1, "only the sound track")
+        XCTAssertEqual(second.cached, 2, "the pictures come from the cache")
+        XCTAssertEqual(measurements(), 2 + 2, "the clips were not measured again")
+        XCTAssertEqual(try loudness(of: out.appendingPathComponent("even.mp4").path).integrated, -23, accuracy: 1)
+    }
+
+    func testTheMusicBedSitsItsLevelUnderTheSpeech() throws {
+        let dir = try TempDir()
+        try sources(dir)
+        try SampleMedia.writeSound(.chord, seconds: 8, to: dir.path("bed.m4a"))
+        var p = evenProject(dir, loudness: .standard)
+        p.cards = [Card(id: "intro", template: .statement, duration: 4_000_000, text: .all("Fund time"))]
+        p.outputs[0].sequence = [SequenceItem(item: "intro"), SequenceItem(item: "loud")]
+        p.outputs[0].style.card.music = ManifestFile(written: "bed.m4a", url: dir.url.appendingPathComponent("bed.m4a"))
+        p.outputs[0].style.card.musicLevel = -12
+        let out = try Renderer().render(try Planner.plan(p).outputs[0], into: dir.url.appendingPathComponent("out"))
+        // The card (its middle, away from its fades) is 12 LU under the clip after it, and the whole is at the
+        // target (a bed only 12 LU down counts in the gated loudness, so the speech ends a little above -16).
+        let bed = try loudness(of: out.mp4.path, seconds: 1..<3).integrated
+        let speech = try loudness(of: out.mp4.path, seconds: 4..<7).integrated
+        XCTAssertEqual(try loudness(of: out.mp4.path).integrated, -16, accuracy: 1)
+        XCTAssertEqual(speech - bed, 12, accuracy: 1.5, "bed \(bed), speech \(speech)")
+        let music = try XCTUnwrap(try RenderRecord.decode(Data(contentsOf: out.record)).loudness?.music)
+        XCTAssertEqual(music.level, -12)
+        XCTAssertEqual(music.input + music.gain, -28, accuracy: 0.01)
+    }
+
+    // MARK: The witness
+
+    /// EBU R128 of a file's decoded sound (stereo, 48 kHz), or of a range of it, through libavfilter's ebur128.
+    func loudness(of path: String, seconds range: Range<Double>? = nil) throws -> LoudnessReading {
+        let input = try InputFile(path: path)
+        let info = try XCTUnwrap(input.bestStream(.audio))
+        input.select(streams: [info.index])
+        let decoder = try Decoder(input, stream: info.index)
+        let meter = try LoudnessMeter(sampleRate: 48_000, channels: 2, truePeak: true)
+        let fifo = AudioFifo(channels: 2)
+        var resampler: Resampler?
+        let packet = Packet(), frame = Frame()
+        var atEnd = false
+        while !atEnd {
+            if try input.read(into: packet) == .endOfFile { atEnd = true; try decoder.send(nil) }
+            else if packet.streamIndex == info.index { try decoder.send(packet) } else { continue }
+            while try decoder.receive(into: frame) == .frame {
+                if resampler == nil {
+                    resampler = try Resampler(inputRate: frame.sampleRate, inputChannels: frame.channelCount,
+                                              inputFormat: frame.sampleFormat, outputRate: 48_000, outputChannels: 2)
+                }
+                try resampler!.convert(frame, into: fifo)
+            }
+        }
+        try resampler?.convert(nil, into: fifo)
+        let start = range.map { Int($0.lowerBound * 48_000) } ?? 0
+        let end = range.map { min(fifo.count, Int($0.upperBound * 48_000)) } ?? fifo.count
+        try fifo.drop(start)
+        try meter.add(try fifo.read(end - start, sampleRate: 48_000))
+        return try meter.finish()
+    }
+}
