@@ -238,6 +238,24 @@ public enum PlanError: Error, CustomStringConvertible, Equatable {
             return "output \"\(output)\": poster \(poster) is not before the output's end (\(duration))"
         }
     }
+
+    /// Where in the manifest the problem is written (`outputs[1].poster`), when it belongs to one place.
+    public func jsonPath(in project: Project) -> String? {
+        func output(_ id: String) -> (Int, Output)? {
+            project.outputs.firstIndex { $0.id == id }.map { ($0, project.outputs[$0]) }
+        }
+        func transition(_ id: String, _ item: String) -> String? {
+            guard let (i, o) = output(id) else { return nil }
+            guard let j = o.sequence.firstIndex(where: { $0.item == item }) else { return "outputs[\(i)].sequence" }
+            return "outputs[\(i)].sequence[\(j)].transition"
+        }
+        switch self {
+        case .unknownOutput, .emptyClip, .missingAudience: return nil
+        case let .transitionTooLong(id, item, _, _), let .crossfadeFirst(id, item): return transition(id, item)
+        case let .tooLongForCap(id, _, _, _): return output(id).map { "outputs[\($0.0)].sequence" }
+        case let .posterOutside(id, _, _): return output(id).map { "outputs[\($0.0)].poster" }
+        }
+    }
 }
 
 public enum Planner {

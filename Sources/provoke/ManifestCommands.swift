@@ -52,7 +52,7 @@ struct Validate: ParsableCommand {
             do {
                 _ = try Planner.plan(p)
             } catch let e as PlanError {
-                printStderr("\(manifest): \(e)")
+                printStderr("\(manifest): \(e.jsonPath(in: p).map { "\($0): " } ?? "")\(e)")
                 throw ExitCode.invalidInput
             }
             if !json {
@@ -130,7 +130,7 @@ func planOrUsageError(_ project: Project, _ outputs: [String]) throws -> RenderP
             printStderr("provoke: \(project.manifestURL.path): \(e)")
             throw ExitCode.usage
         }
-        printStderr("provoke: \(project.manifestURL.path): \(e)")
+        printStderr("provoke: \(project.manifestURL.path): \(e.jsonPath(in: project).map { "\($0): " } ?? "")\(e)")
         throw ExitCode.invalidInput
     }
 }

@@ -8,17 +8,20 @@ import XCTest
 /// length, the refusal of what cannot fit, and the poster frame.
 final class PresetPlanTests: XCTestCase {
     func plan(seconds: Int64, preset: String, maxBytes: Int64? = nil, poster: Int64? = nil) throws -> OutputPlan {
+        try Planner.plan(project(seconds: seconds, preset: preset, maxBytes: maxBytes, poster: poster)).outputs[0]
+    }
+
+    func project(seconds: Int64, preset: String, maxBytes: Int64? = nil, poster: Int64? = nil) -> Project {
         let base = URL(fileURLWithPath: "/projects/x")
         var output = Output(id: "o", audience: .icb, title: "O", sequence: [SequenceItem(item: "c")])
         output.preset = VideoPreset.builtIn.first { $0.name == preset }!
         output.maxBytes = maxBytes
         output.poster = poster.map { SourceTime(microseconds: $0) }
-        let project = Project(id: "x", title: "X", event: nil, manifestURL: base.appendingPathComponent("manifest.json"),
-                              sources: [Source(id: "a", file: "a.mp4", url: base.appendingPathComponent("a.mp4"))],
-                              ideas: [], clips: [Clip(id: "c", source: "a", in: SourceTime(microseconds: 0),
-                                                      out: SourceTime(microseconds: seconds * 1_000_000), ideas: [])],
-                              outputs: [output])
-        return try Planner.plan(project).outputs[0]
+        return Project(id: "x", title: "X", event: nil, manifestURL: base.appendingPathComponent("manifest.json"),
+                       sources: [Source(id: "a", file: "a.mp4", url: base.appendingPathComponent("a.mp4"))],
+                       ideas: [], clips: [Clip(id: "c", source: "a", in: SourceTime(microseconds: 0),
+                                               out: SourceTime(microseconds: seconds * 1_000_000), ideas: [])],
+                       outputs: [output])
     }
 
     func testBuiltInPresetsSetTheFrameAndTextHeight() throws {
@@ -65,6 +68,7 @@ final class PresetPlanTests: XCTestCase {
             XCTAssertLessThan(longest, 120_000)
             fits = longest
             XCTAssertTrue("\(error)".hasPrefix("output \"o\": 00:02:00.000 does not fit in 2 MB at an acceptable quality"), "\(error)")
+            XCTAssertEqual((error as? PlanError)?.jsonPath(in: project(seconds: 120, preset: "email")), "outputs[0].sequence")
         }
         XCTAssertEqual(try plan(seconds: fits / 1000, preset: "email", maxBytes: 2_000_000).format.height, 360,
                        "what it says fits, fits")
@@ -95,6 +99,7 @@ final class PresetPlanTests: XCTestCase {
         XCTAssertNil(try plan(seconds: 4, preset: "web-720p").posterFrame)
         XCTAssertThrowsError(try plan(seconds: 4, preset: "web-720p", poster: 4_000_000)) { error in
             XCTAssertEqual("\(error)", "output \"o\": poster 00:00:04.000 is not before the output's end (00:00:04.000)")
+            XCTAssertEqual((error as? PlanError)?.jsonPath(in: project(seconds: 4, preset: "web-720p")), "outputs[0].poster")
         }
     }
 }
