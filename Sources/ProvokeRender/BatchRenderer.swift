@@ -261,6 +261,9 @@ public final class BatchRenderer: Sendable {
                                           isInputProblem: false)
                     }
                     attempt = try self.plan(Job(plan: plan, directory: attempt.job.directory), files: files, keyframes: keyframes)
+                    // The record keeps the key of what was asked: the same manifest lowers the same way, so a
+                    // re-run finds the output in place instead of joining it again.
+                    attempt.outputKey = p.outputKey
                     written = try finish(attempt, cache: cache, encoded: &result.encoded)
                 }
                 guard case let .landed(written) = written else { preconditionFailure("the retries land or throw") }

@@ -172,6 +172,14 @@ final class PresetRenderTests: XCTestCase {
         let bytes = try XCTUnwrap(FileStamp.of(written.mp4.path)?.0)
         XCTAssertLessThanOrEqual(bytes, 600_000)
         XCTAssertEqual(written.renderRecord.bytes, bytes)
+
+        // The same plan again, on the same cache: the output is found in place, not joined and lowered again.
+        let cache = dir.url.appendingPathComponent("cache")
+        _ = try render([plan], into: out, cache: cache)
+        let again = try render([plan], into: out, cache: cache)
+        XCTAssertEqual(again.unchanged.map(\.plan.output), ["mail"])
+        XCTAssertEqual(again.encoded, 0)
+        XCTAssertEqual(FileStamp.of(written.mp4.path)?.0, bytes)
     }
 
     func testPosterIsBesideTheMP4AndEmbeddedAsCoverArt() throws {
