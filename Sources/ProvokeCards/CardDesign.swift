@@ -196,6 +196,12 @@ struct CardDesign {
                 b.event(all, #"{\an5}"# + text)
             }
             motion = [(t(200), t(1000))]
+            if let code = card.edition {
+                // A personal edition's code, in the title-safe area's bottom right corner: 22 px at 720p whatever
+                // the fitting's scale (the size divided by it), so long words never shrink it past reading.
+                b.event(all, "{\\an3\\pos(\(safe.maxX),\(safe.maxY))}" + b.span(22 / scale)
+                        + ASSText.escape("Edition \(code)"))
+            }
         }
 
         let introEnd = motion.map(\.to).max() ?? 0

@@ -41,7 +41,7 @@ enum ManifestKeys {
     static let speakerEntry: [ManifestKey] = [.optional("name"), .optional("role")]
     static let output: [ManifestKey] = [
         .required("id"), .required("audience"), .required("title"), .required("sequence"), .optional("captions"),
-        .optional("style"),
+        .optional("style"), .optional("personalise"),
     ]
     /// The object form of a `sequence` entry.
     static let sequenceItem: [ManifestKey] = [.required("item"), .optional("transition")]
@@ -146,6 +146,8 @@ struct OutputDraft {
     /// Nil when absent (the default, both) or unreadable (reported).
     var captions: CaptionMode?
     var style: StylePatch?
+    /// `personalise` (Personalise.swift); nil when absent or unreadable.
+    var personalise: PersonaliseDraft?
 }
 
 struct ManifestDraft {
@@ -250,6 +252,7 @@ struct ManifestDecoder {
 
         checkReferences(draft)
         checkCards(draft)
+        checkPlaceholders(draft)
         checkTransitions(draft)
         checkStyles(draft)
         // Unused sources, clips and cards are warned about by the loader, once quotes have named their sources.
@@ -336,7 +339,8 @@ struct ManifestDecoder {
         return OutputDraft(path: path, id: id(fields, "id"), audience: audience(fields, "audience"),
                            title: title(fields, "title"), sequence: sequence,
                            captions: fields["captions"].flatMap { captionMode($0, at: path + "captions") },
-                           style: fields["style"].flatMap { decodeStyle($0, at: path + "style") })
+                           style: fields["style"].flatMap { decodeStyle($0, at: path + "style") },
+                           personalise: fields["personalise"].flatMap { decodePersonalise($0, at: path + "personalise") })
     }
 
     /// `"opening"` or `{"item": "opening", "transition": {…}}`. An item whose transition is unreadable is kept

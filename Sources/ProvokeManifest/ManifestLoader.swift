@@ -226,7 +226,9 @@ extension ManifestDecoder {
             }
             outputs.append(Output(id: id, audience: audience, title: title, sequence: items,
                                   captions: output.captions ?? .both,
-                                  style: output.style?.applied(to: projectStyle) ?? projectStyle))
+                                  style: output.style?.applied(to: projectStyle) ?? projectStyle,
+                                  personalise: output.personalise.flatMap { p in
+                                      p.card.map { Personalise(card: $0.value, contacts: p.contacts) } }))
         }
         return Project(id: id, title: title, event: head.event, manifestURL: manifestURL, sources: sources,
                        ideas: ideas, clips: clips, cards: cards, outputs: outputs, style: projectStyle, date: head.date)

@@ -131,10 +131,12 @@ public struct Output: Sendable, Equatable {
     public var captions: CaptionMode
     /// The style this output is rendered with: the project's `style` with the output's own `style` keys over it.
     public var style: Style
+    /// `personalise`: rendered once per contact (`render --personal`); nil for one file for everyone.
+    public var personalise: Personalise?
     public init(id: String, audience: Audience, title: String, sequence: [SequenceItem],
-                captions: CaptionMode = .both, style: Style = Style()) {
+                captions: CaptionMode = .both, style: Style = Style(), personalise: Personalise? = nil) {
         self.id = id; self.audience = audience; self.title = title; self.sequence = sequence
-        self.captions = captions; self.style = style
+        self.captions = captions; self.style = style; self.personalise = personalise
     }
 }
 

@@ -153,8 +153,8 @@ public final class BatchRenderer: Sendable {
             do {
                 planned.append(try plan(job, files: files, keyframes: keyframes))
             } catch let e as RenderError {
-                result.failed.append((job.plan.output, e))
-                events(.failed(output: job.plan.output, error: e))
+                result.failed.append((job.plan.label, e))
+                events(.failed(output: job.plan.label, error: e))
             }
         }
         if options.shard == nil {
@@ -172,11 +172,11 @@ public final class BatchRenderer: Sendable {
         func need(_ kind: RenderCache.Kind, _ key: String, _ p: Planned, _ piece: Piece?, frames: Int) {
             if let shard = options.shard, BatchRenderer.shard(of: key, among: shard.count) != shard.index { return }
             if let i = index[key] {
-                if !work[i].outputs.contains(p.job.plan.output) { work[i].outputs.append(p.job.plan.output) }
+                if !work[i].outputs.contains(p.job.plan.label) { work[i].outputs.append(p.job.plan.label) }
                 return
             }
             index[key] = work.count
-            work.append(Work(kind: kind, key: key, planned: p, piece: piece, frames: frames, outputs: [p.job.plan.output]))
+            work.append(Work(kind: kind, key: key, planned: p, piece: piece, frames: frames, outputs: [p.job.plan.label]))
         }
         var progress: [String: (done: Int, total: Int)] = [:]
         var found: Set<String> = []
@@ -192,10 +192,10 @@ public final class BatchRenderer: Sendable {
                 }
             }
             if !cache.isComplete(.sound, p.soundKey) { need(.sound, p.soundKey, p, nil, frames: 0) }
-            progress[p.job.plan.output] = (cachedFrames, p.job.plan.frameCount)
-            events(.planned(output: p.job.plan.output, pieces: p.pieces.count, cachedPieces: cachedPieces,
+            progress[p.job.plan.label] = (cachedFrames, p.job.plan.frameCount)
+            events(.planned(output: p.job.plan.label, pieces: p.pieces.count, cachedPieces: cachedPieces,
                             frames: p.job.plan.frameCount))
-            events(.progress(output: p.job.plan.output, framesDone: cachedFrames, framesTotal: p.job.plan.frameCount))
+            events(.progress(output: p.job.plan.label, framesDone: cachedFrames, framesTotal: p.job.plan.frameCount))
         }
         work.sort { $0.frames > $1.frames }
 
@@ -237,9 +237,9 @@ public final class BatchRenderer: Sendable {
         for p in planned {
             if isCancelled() { result.cancelled = true; break }
             if let failure = (p.pieceKeys + [p.soundKey]).lazy.compactMap({ failures[$0] }).first {
-                let e = RenderError(output: p.job.plan.output, message: failure.message, isInputProblem: failure.isInputProblem)
-                result.failed.append((p.job.plan.output, e))
-                events(.failed(output: p.job.plan.output, error: e))
+                let e = RenderError(output: p.job.plan.label, message: failure.message, isInputProblem: failure.isInputProblem)
+                result.failed.append((p.job.plan.label, e))
+                events(.failed(output: p.job.plan.label, error: e))
                 continue
             }
             do {
@@ -247,11 +247,11 @@ public final class BatchRenderer: Sendable {
                 // encoded again now.
                 for (piece, key) in zip(p.pieces, p.pieceKeys) where !cache.isComplete(.piece, key, hashing: true) {
                     try make(Work(kind: .piece, key: key, planned: p, piece: piece, frames: piece.frames.count,
-                                  outputs: [p.job.plan.output]), cache: cache) { _ in }
+                                  outputs: [p.job.plan.label]), cache: cache) { _ in }
                     result.encoded += 1
                 }
                 if !cache.isComplete(.sound, p.soundKey, hashing: true) {
-                    try make(Work(kind: .sound, key: p.soundKey, planned: p, piece: nil, frames: 0, outputs: [p.job.plan.output]),
+                    try make(Work(kind: .sound, key: p.soundKey, planned: p, piece: nil, frames: 0, outputs: [p.job.plan.label]),
                              cache: cache) { _ in }
                     result.encoded += 1
                 }
@@ -262,8 +262,8 @@ public final class BatchRenderer: Sendable {
                 result.cancelled = true
                 break
             } catch let e as RenderError {
-                result.failed.append((p.job.plan.output, e))
-                events(.failed(output: p.job.plan.output, error: e))
+                result.failed.append((p.job.plan.label, e))
+                events(.failed(output: p.job.plan.label, error: e))
             }
         }
         return result
@@ -296,7 +296,7 @@ public final class BatchRenderer: Sendable {
     /// The output's files in place, when they are the ones this render would write: its record names the same
     /// key, the MP4's bytes are those the record hashed, and the sidecars it names are there.
     func unchanged(_ p: Planned) -> RenderedOutput? {
-        let folder = p.job.directory, name = p.job.plan.output
+        let folder = p.job.directory, name = p.job.plan.fileStem
         let mp4 = folder.appendingPathComponent("\(name).mp4"), recordURL = folder.appendingPathComponent("\(name).json")
         guard FileKind(linkAt: mp4.path) == .regular, let data = try? Data(contentsOf: recordURL),
               let record = try? RenderRecord.decode(data), record.cacheKey == p.outputKey else { return nil }
@@ -329,7 +329,7 @@ public final class BatchRenderer: Sendable {
                                        isCancelled: isCancelled)
             try mapErrors(plan) { try encoder.encode(to: url.path) }
             try cache.seal(.sound, item.key)
-            events(.soundDone(key: item.key, output: plan.output))
+            events(.soundDone(key: item.key, output: plan.label))
         }
     }
 
@@ -338,9 +338,9 @@ public final class BatchRenderer: Sendable {
         do {
             return try body()
         } catch let e as FFmpegError {
-            throw RenderError(output: plan.output, message: e.description, isInputProblem: false)
+            throw RenderError(output: plan.label, message: e.description, isInputProblem: false)
         } catch let e as FileError {
-            throw RenderError(output: plan.output, message: e.description, isInputProblem: e.isInputProblem)
+            throw RenderError(output: plan.label, message: e.description, isInputProblem: e.isInputProblem)
         }
     }
 
@@ -350,7 +350,7 @@ public final class BatchRenderer: Sendable {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw RenderError(output: plan.output, message: "\(directory.path): cannot create the folder: "
+            throw RenderError(output: plan.label, message: "\(directory.path): cannot create the folder: "
                               + "\(error.localizedDescription)", isInputProblem: false)
         }
         TemporaryFiles.removeAbandoned(in: directory.path)
@@ -394,12 +394,12 @@ extension BatchRenderer {
             let plan = job.plan
             for (piece, key) in zip(p.pieces, p.pieceKeys) {
                 listing.append(CacheEntryListing(
-                    output: plan.output, kind: "piece", key: key, start: piece.frames.start, count: piece.frames.count,
+                    output: plan.label, kind: "piece", key: key, start: piece.frames.start, count: piece.frames.count,
                     parts: piece.parts.map { "\(plan.segments[$0.segment].item) \($0.frames.lowerBound)..<\($0.frames.upperBound)" },
                     cached: store.map { $0.isComplete(.piece, key) }, shard: shards.map { BatchRenderer.shard(of: key, among: $0) }))
             }
             listing.append(CacheEntryListing(
-                output: plan.output, kind: "sound", key: p.soundKey, start: 0, count: plan.frameCount, parts: [],
+                output: plan.label, kind: "sound", key: p.soundKey, start: 0, count: plan.frameCount, parts: [],
                 cached: store.map { $0.isComplete(.sound, p.soundKey) }, shard: shards.map { BatchRenderer.shard(of: p.soundKey, among: $0) }))
         }
         return listing

@@ -145,6 +145,7 @@ struct CacheKeys {
                 if let value { lines.append("\(name) \(value.debugDescription)") }
             }
             lines += c.points.map { "point \($0.debugDescription)" }
+            if let code = c.edition { lines.append("edition code \(code.debugDescription)") }
             lines.append("font \(s.font.debugDescription) in \(try fonts(s.fontsDirectory))")
             lines.append("colours \(s.background.hex) \(s.text.hex) \(s.accent.hex)")
             if let logo = s.logo { lines.append("logo \(try files.of(logo.url.path))") }

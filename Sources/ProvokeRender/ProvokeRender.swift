@@ -105,10 +105,10 @@ struct OutputWriter {
     let directory: URL
 
     func write(staging files: StagedFiles, cacheKey: String?, fill: (OutputFile) throws -> Void) throws -> RenderedOutput {
-        let mp4 = directory.appendingPathComponent("\(plan.output).mp4")
-        let recordURL = directory.appendingPathComponent("\(plan.output).json")
-        let srtURL = directory.appendingPathComponent("\(plan.output).srt")
-        let vttURL = directory.appendingPathComponent("\(plan.output).vtt")
+        let mp4 = directory.appendingPathComponent("\(plan.fileStem).mp4")
+        let recordURL = directory.appendingPathComponent("\(plan.fileStem).json")
+        let srtURL = directory.appendingPathComponent("\(plan.fileStem).srt")
+        let vttURL = directory.appendingPathComponent("\(plan.fileStem).vtt")
         let captions = plan.captions
 
         let file = try OutputFile(path: mp4.path, format: "mp4", tags: plan.tags,
@@ -147,6 +147,10 @@ struct OutputWriter {
             srt: captions.hasSoftCaptions ? srtURL.lastPathComponent : nil,
             vtt: captions.hasSoftCaptions ? vttURL.lastPathComponent : nil)
         record.cacheKey = cacheKey
+        if let edition = plan.edition {
+            record.edition = EditionRecord(recipient: edition.recipient, code: edition.code, slug: edition.slug,
+                                           videoPacketsSHA256: try VideoPackets.sha256(ofFileAt: file.temporaryPath))
+        }
         try files.write(try record.jsonData(), toStaged: recordStaged)
         try files.commit()
         // Sidecars left from an earlier render with soft captions go, so the folder matches the record; only
