@@ -11,7 +11,7 @@ import ProvokeTimeline
 /// The ledger's subcommands (contacts, deliver, deliveries, pending, register, export), added to `provoke`.
 let ledgerCommands: [ParsableCommand.Type] = [
     RegisterCommand.self, ContactsCommand.self, DeliverCommand.self, DeliveriesCommand.self, PendingCommand.self,
-    ExportCommand.self,
+    ExportCommand.self, TraceCommand.self,
 ]
 
 // MARK: - Shared options
