@@ -75,6 +75,28 @@ final class WorkQueue: @unchecked Sendable {  // everything is guarded by `lock`
     var failures: [String: RenderError] { lock.lock(); defer { lock.unlock() }; return failed }
 }
 
+/// The outputs still to join, and what each came to, shared by the joining threads.
+final class JoinQueue: @unchecked Sendable {  // everything is guarded by `lock`
+    private let lock = NSLock()
+    private var position = 0
+    private var cancelled = false
+    private var results: [BatchRenderer.JoinOutcome?]
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func next() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard position < results.count, !cancelled else { return nil }
+        position += 1
+        return position - 1
+    }
+
+    func set(_ index: Int, _ outcome: BatchRenderer.JoinOutcome) { lock.lock(); results[index] = outcome; lock.unlock() }
+    func cancel() { lock.lock(); cancelled = true; lock.unlock() }
+    var outcomes: [BatchRenderer.JoinOutcome?] { lock.lock(); defer { lock.unlock() }; return results }
+}
+
 /// What a batch did.
 public struct BatchResult: Sendable {
     public var written: [RenderedOutput] = []
@@ -234,39 +256,81 @@ public final class BatchRenderer: Sendable {
         // 4. Join every output whose entries are all there. A stop now keeps what is already written (the caller
         // records it) and leaves the rest.
         if options.shard != nil { return result }
-        for p in planned {
-            if isCancelled() { result.cancelled = true; break }
-            if let failure = (p.pieceKeys + [p.soundKey]).lazy.compactMap({ failures[$0] }).first {
-                let e = RenderError(output: p.job.plan.label, message: failure.message, isInputProblem: failure.isInputProblem)
-                result.failed.append((p.job.plan.label, e))
-                events(.failed(output: p.job.plan.label, error: e))
-                continue
+        // `jobs` joins side by side (each streams packets: memory does not grow with the number of outputs), their
+        // results kept in the outputs' order.
+        let digests = PieceDigests(), toJoin = planned
+        let joins = JoinQueue(count: planned.count)
+        let joined = DispatchGroup()
+        for _ in 0..<max(1, min(options.jobs, planned.count)) {
+            joined.enter()
+            Thread.detachNewThread { [self] in
+                defer { joined.leave() }
+                while let index = joins.next() {
+                    if isCancelled() { joins.cancel(); break }
+                    let outcome = joinOne(toJoin[index], cache: cache, failures: failures, digests: digests)
+                    joins.set(index, outcome)
+                    if case .cancelled = outcome { joins.cancel(); break }
+                    Memory.trim()
+                }
             }
-            do {
-                // Each entry's bytes are checked against its seal before they are joined; one that fails is
-                // encoded again now.
-                for (piece, key) in zip(p.pieces, p.pieceKeys) where !cache.isComplete(.piece, key, hashing: true) {
-                    try make(Work(kind: .piece, key: key, planned: p, piece: piece, frames: piece.frames.count,
-                                  outputs: [p.job.plan.label]), cache: cache) { _ in }
-                    result.encoded += 1
-                }
-                if !cache.isComplete(.sound, p.soundKey, hashing: true) {
-                    try make(Work(kind: .sound, key: p.soundKey, planned: p, piece: nil, frames: 0, outputs: [p.job.plan.label]),
-                             cache: cache) { _ in }
-                    result.encoded += 1
-                }
-                let written = try join(p, cache: cache)
+        }
+        joined.wait()
+        for outcome in joins.outcomes {
+            switch outcome {
+            case let .written(written, encoded)?:
                 result.written.append(written)
-                events(.written(written))
-            } catch is RenderCancelled {
+                result.encoded += encoded
+            case let .failed(label, error)?:
+                result.failed.append((label, error))
+            case .cancelled?, nil:
                 result.cancelled = true
-                break
-            } catch let e as RenderError {
-                result.failed.append((p.job.plan.label, e))
-                events(.failed(output: p.job.plan.label, error: e))
             }
         }
         return result
+    }
+
+    /// What joining one output came to.
+    enum JoinOutcome {
+        /// Written, after encoding again `encoded` entries whose bytes no longer matched their seals.
+        case written(RenderedOutput, encoded: Int)
+        case failed(String, RenderError)
+        case cancelled
+    }
+
+    /// Joins one output whose entries are all there (encoding again any whose seal no longer matches).
+    func joinOne(_ p: Planned, cache: RenderCache, failures: [String: RenderError], digests: PieceDigests) -> JoinOutcome {
+        if let failure = (p.pieceKeys + [p.soundKey]).lazy.compactMap({ failures[$0] }).first {
+            let e = RenderError(output: p.job.plan.label, message: failure.message, isInputProblem: failure.isInputProblem)
+            events(.failed(output: p.job.plan.label, error: e))
+            return .failed(p.job.plan.label, e)
+        }
+        do {
+            var encoded = 0
+            // Each entry's bytes are checked against its seal before they are joined; one that fails is
+            // encoded again now.
+            for (piece, key) in zip(p.pieces, p.pieceKeys) where !cache.isComplete(.piece, key, hashing: true) {
+                try make(Work(kind: .piece, key: key, planned: p, piece: piece, frames: piece.frames.count,
+                              outputs: [p.job.plan.label]), cache: cache) { _ in }
+                encoded += 1
+            }
+            if !cache.isComplete(.sound, p.soundKey, hashing: true) {
+                try make(Work(kind: .sound, key: p.soundKey, planned: p, piece: nil, frames: 0, outputs: [p.job.plan.label]),
+                         cache: cache) { _ in }
+                encoded += 1
+            }
+            let written = try join(p, cache: cache, digests: digests)
+            events(.written(written))
+            return .written(written, encoded: encoded)
+        } catch is RenderCancelled {
+            return .cancelled
+        } catch let e as RenderError {
+            events(.failed(output: p.job.plan.label, error: e))
+            return .failed(p.job.plan.label, e)
+        } catch {
+            let e = RenderError(output: p.job.plan.label, message: String(describing: error), isInputProblem: false)
+            events(.failed(output: p.job.plan.label, error: e))
+            return .failed(p.job.plan.label, e)
+        }
     }
 
     /// Keys an output's pieces, sound track and whole file.
@@ -345,7 +409,7 @@ public final class BatchRenderer: Sendable {
     }
 
     /// Writes the output's MP4 from the cache, with its sidecars and record, all landing together.
-    func join(_ p: Planned, cache: RenderCache) throws -> RenderedOutput {
+    func join(_ p: Planned, cache: RenderCache, digests: PieceDigests) throws -> RenderedOutput {
         let plan = p.job.plan, directory = p.job.directory
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -357,10 +421,13 @@ public final class BatchRenderer: Sendable {
         let files = StagedFiles()
         defer { files.discard() }
         return try mapErrors(plan) {
-            try OutputWriter(plan: plan, directory: directory).write(staging: files, cacheKey: p.outputKey) { file in
-                try Joiner(plan: plan, pieces: zip(p.pieces, p.pieceKeys).map { ($0, cache.url(.piece, $1).path) },
-                           soundPath: cache.url(.sound, p.soundKey).path).write(file)
-            }
+            var packets: String?
+            return try OutputWriter(plan: plan, directory: directory)
+                .write(staging: files, cacheKey: p.outputKey, videoPackets: { packets }) { file in
+                    packets = try Joiner(plan: plan, pieces: zip(p.pieces, p.pieceKeys).map { ($0, cache.url(.piece, $1).path) },
+                                         soundPath: cache.url(.sound, p.soundKey).path,
+                                         digests: plan.edition == nil ? nil : digests).write(file)
+                }
         }
     }
 }

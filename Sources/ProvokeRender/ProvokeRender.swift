@@ -104,7 +104,10 @@ struct OutputWriter {
     let plan: OutputPlan
     let directory: URL
 
-    func write(staging files: StagedFiles, cacheKey: String?, fill: (OutputFile) throws -> Void) throws -> RenderedOutput {
+    /// `videoPackets`: the video packets' fingerprint, if `fill` worked it out (a personal edition's); else it is
+    /// read back from the file when the record needs it.
+    func write(staging files: StagedFiles, cacheKey: String?, videoPackets: () -> String? = { nil },
+               fill: (OutputFile) throws -> Void) throws -> RenderedOutput {
         let mp4 = directory.appendingPathComponent("\(plan.fileStem).mp4")
         let recordURL = directory.appendingPathComponent("\(plan.fileStem).json")
         let srtURL = directory.appendingPathComponent("\(plan.fileStem).srt")
@@ -149,7 +152,7 @@ struct OutputWriter {
         record.cacheKey = cacheKey
         if let edition = plan.edition {
             record.edition = EditionRecord(recipient: edition.recipient, code: edition.code, slug: edition.slug,
-                                           videoPacketsSHA256: try VideoPackets.sha256(ofFileAt: file.temporaryPath))
+                                           videoPacketsSHA256: try videoPackets() ?? VideoPackets.sha256(ofFileAt: file.temporaryPath))
         }
         try files.write(try record.jsonData(), toStaged: recordStaged)
         try files.commit()
