@@ -192,8 +192,18 @@ final class CardReader {
         self.logo = logo; self.scratch = scratch; self.isCancelled = isCancelled
     }
 
-    func run(into lane: SegmentOutput, only: Range<Int>, advanced: (Int) -> Void) throws {
-        let script = try ScratchFile(in: scratch, name: "card-\(card.card).ass", contents: Data(scene.script.utf8))
+    /// One card graph: the background through libass (and the logo), and with `fading` the fades too. The
+    /// fades work in RGB (FFmpeg 5.1's `fade` takes no YUV format with a colour other than black), so only the
+    /// frames that fade go through that graph: the others are spared two conversions of the whole frame, most of
+    /// a card's cost besides x264.
+    private struct Graph {
+        let graph: FilterGraph
+        let source: FilterGraph.Node
+        let sink: FilterGraph.Node
+        let logoSource: FilterGraph.Node?
+    }
+
+    private func makeGraph(script: ScratchFile, fading: Bool) throws -> Graph {
         let graph = FilterGraph()
         let timeBase = Rational(1, Int32(format.fps))
         let source = try graph.videoSource(width: format.width, height: format.height,
@@ -219,12 +229,12 @@ final class CardReader {
         }
         let color = "0x" + scene.background.hex.dropFirst().prefix(6)
         let clock = format.clock
-        if scene.fadeInFrames > 0 {
+        if fading && scene.fadeInFrames > 0 {
             chain.append(try graph.add("fade", [("type", "in"), ("start_time", seconds(0)),
                                                 ("duration", seconds(clock.microseconds(ofFrame: scene.fadeInFrames))),
                                                 ("color", color)]))
         }
-        if scene.fadeOutFrames > 0 {
+        if fading && scene.fadeOutFrames > 0 {
             // Ends on the background: the last frame is fully faded.
             let start = clock.microseconds(ofFrame: frames.count - scene.fadeOutFrames)
             chain.append(try graph.add("fade", [("type", "out"), ("start_time", seconds(start)),
@@ -236,19 +246,32 @@ final class CardReader {
         chain.append(sink)
         try graph.chain(chain)
         try graph.configure()
+        return Graph(graph: graph, source: source, sink: sink, logoSource: logoSource)
+    }
 
-        if let logo, let logoSource {
-            logo.pts = Int64(only.lowerBound)
-            try graph.push(logo, into: logoSource)
-            try graph.push(nil, into: logoSource)
+    /// Whether card frame `k` is inside the fade in or the fade out.
+    private func fades(_ k: Int) -> Bool { k < scene.fadeInFrames || k >= frames.count - scene.fadeOutFrames }
+
+    func run(into lane: SegmentOutput, only: Range<Int>, advanced: (Int) -> Void) throws {
+        let script = try ScratchFile(in: scratch, name: "card-\(card.card).ass", contents: Data(scene.script.utf8))
+        var graphs: [Bool: Graph] = [:]
+        for fading in Set(only.map(fades)) {
+            let g = try makeGraph(script: script, fading: fading)
+            if let logo, let logoSource = g.logoSource {
+                logo.pts = Int64(only.lowerBound)
+                try g.graph.push(logo, into: logoSource)
+                try g.graph.push(nil, into: logoSource)
+            }
+            graphs[fading] = g
         }
         let background = try Pixels.solid(scene.background, width: format.width, height: format.height)
         let out = Frame()
         for k in only {
             if isCancelled() { throw RenderCancelled() }
+            let g = graphs[fades(k)]!
             background.pts = Int64(k)
-            try graph.push(background, into: source)
-            switch try graph.pull(from: sink, into: out) {
+            try g.graph.push(background, into: g.source)
+            switch try g.graph.pull(from: g.sink, into: out) {
             case .frame:
                 out.pts = Int64(frames.start + k)
                 try lane.video(out, keyframe: k == only.lowerBound)
