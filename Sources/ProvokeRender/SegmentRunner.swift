@@ -254,21 +254,23 @@ final class CardReader {
 
     func run(into lane: SegmentOutput, only: Range<Int>, advanced: (Int) -> Void) throws {
         let script = try ScratchFile(in: scratch, name: "card-\(card.card).ass", contents: Data(scene.script.utf8))
-        var graphs: [Bool: Graph] = [:]
-        for fading in Set(only.map(fades)) {
-            let g = try makeGraph(script: script, fading: fading)
-            if let logo, let logoSource = g.logoSource {
-                logo.pts = Int64(only.lowerBound)
-                try g.graph.push(logo, into: logoSource)
-                try g.graph.push(nil, into: logoSource)
-            }
-            graphs[fading] = g
-        }
+        // One graph at a time (fade in, the middle, fade out), so a card holds one libass and one set of buffers.
+        var current: (fading: Bool, graph: Graph)?
         let background = try Pixels.solid(scene.background, width: format.width, height: format.height)
         let out = Frame()
         for k in only {
             if isCancelled() { throw RenderCancelled() }
-            let g = graphs[fades(k)]!
+            if current?.fading != fades(k) {
+                current = nil
+                let g = try makeGraph(script: script, fading: fades(k))
+                if let logo, let logoSource = g.logoSource {
+                    logo.pts = Int64(k)
+                    try g.graph.push(logo, into: logoSource)
+                    try g.graph.push(nil, into: logoSource)
+                }
+                current = (fades(k), g)
+            }
+            let g = current!.graph
             background.pts = Int64(k)
             try g.graph.push(background, into: g.source)
             switch try g.graph.pull(from: g.sink, into: out) {
