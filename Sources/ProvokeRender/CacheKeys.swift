@@ -70,7 +70,7 @@ final class KeyframeIndex: @unchecked Sendable {  // `known` is guarded by `lock
 /// changes exactly the keys of what it changes. The texts are kept for `plan --segments`.
 struct CacheKeys {
     /// Bump when provoke draws or mixes differently: every entry made before is then a miss.
-    static let version = "provoke-cache 2"  // 2: a card's frames between its fades are no longer converted to RGB
+    static let version = "provoke-cache 3"  // 3: cards fade in YUV, never converted to RGB
 
     let plan: OutputPlan
     let video: VideoEncoderSettings
