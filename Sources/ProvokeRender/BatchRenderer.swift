@@ -260,21 +260,26 @@ public final class BatchRenderer: Sendable {
         // results kept in the outputs' order.
         let digests = PieceDigests(), toJoin = planned
         let joins = JoinQueue(count: planned.count)
-        let joined = DispatchGroup()
-        for _ in 0..<max(1, min(options.jobs, planned.count)) {
-            joined.enter()
-            Thread.detachNewThread { [self] in
-                defer { joined.leave() }
-                while let index = joins.next() {
-                    if isCancelled() { joins.cancel(); break }
-                    let outcome = joinOne(toJoin[index], cache: cache, failures: failures, digests: digests)
-                    joins.set(index, outcome)
-                    if case .cancelled = outcome { joins.cancel(); break }
-                    Memory.trim()
-                }
+        let joinAll: @Sendable () -> Void = { [self] in
+            while let index = joins.next() {
+                if isCancelled() { joins.cancel(); break }
+                let outcome = joinOne(toJoin[index], cache: cache, failures: failures, digests: digests)
+                joins.set(index, outcome)
+                if case .cancelled = outcome { joins.cancel(); break }
+                Memory.trim()
             }
         }
-        joined.wait()
+        let threads = max(1, min(options.jobs, planned.count))
+        if threads == 1 {
+            joinAll()  // on this thread, as before: no other thread's malloc arena to fill
+        } else {
+            let joined = DispatchGroup()
+            for _ in 0..<threads {
+                joined.enter()
+                Thread.detachNewThread { defer { joined.leave() }; joinAll() }
+            }
+            joined.wait()
+        }
         for outcome in joins.outcomes {
             switch outcome {
             case let .written(written, encoded)?:
