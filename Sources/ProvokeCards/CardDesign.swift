@@ -197,6 +197,15 @@ struct CardDesign {
                 b.event(all, #"{\an5}"# + text)
             }
             motion = [(t(200), t(1000))]
+            if let code = card.edition {
+                // A personal edition's code, in the title-safe area's bottom right corner: 22 px at 720p whatever
+                // the fitting's scale (the size divided by it), so long words never shrink it past reading. Set
+                // 4 px in: a glyph's ink may reach past its advance (a "7" or "W" last), and the corner's edge is
+                // the safe area's.
+                let inset = max(2, Int((4 * unit).rounded()))
+                b.event(all, "{\\an3\\pos(\(safe.maxX - inset),\(safe.maxY - inset))}" + b.span(22 / scale)
+                        + ASSText.escape("Edition \(code)"))
+            }
         }
 
         let introEnd = motion.map(\.to).max() ?? 0

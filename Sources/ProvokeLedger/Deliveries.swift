@@ -112,6 +112,7 @@ extension Ledger {
                                   + " not registered; register it first")
             }
             let contacts = try recipients(request.recipients)
+            if !request.allowMismatch { try refuseOthers(contacts.map(\.contact), videoID: Int64(videoID), video: request.video) }
             if !request.allowMismatch {
                 let mismatched = contacts.filter { $0.contact.audience != request.video.audience }
                 if !mismatched.isEmpty {
@@ -187,6 +188,7 @@ extension Ledger {
             return try db.query("""
                 SELECT \(Self.contactColumns), \(Self.videoColumns), d.channel, d.date, d.status, d.note,
                     NOT EXISTS (SELECT 1 FROM videos newer WHERE newer.project = v.project AND newer.output = v.output
+                                AND newer.edition_id IS v.edition_id
                                 AND (newer.rendered_at, newer.id) > (v.rendered_at, v.id))
                 FROM deliveries d JOIN contacts c ON c.id = d.contact_id JOIN videos v ON v.id = d.video_id
                 WHERE (?1 IS NULL OR c.email = ?1) AND (?2 IS NULL OR v.audience = ?2)
@@ -210,6 +212,7 @@ extension Ledger {
                 .intValue else {
                 throw LedgerError(.badInput, file: path, "\(video.reference) (\(video.shortSHA)) is not registered")
             }
+            if let report = try editionPending(video, videoID: Int64(videoID)) { return report }
             let versions = try self.versions(project: video.project, output: video.output)
             // For each contact of the audience without a received copy of this file: the newest version of
             // the same output they did receive (if any), and whether this file is planned for them.

@@ -81,6 +81,29 @@ enum Schema {
             ) WITHOUT ROWID;
             CREATE INDEX video_ideas_by_idea ON video_ideas (idea_id);
             """),
+        // Version 3: personal editions. An edition is one contact's copy of an output, with a code and a file
+        // name that stay the same across versions; each rendered version of it is a `videos` row pointing here,
+        // with the SHA-256 of its coded video packets, which a re-muxed copy keeps. A version-2 ledger keeps
+        // every row; its files are no one's edition.
+        Migration(name: "personal editions", sql: """
+            CREATE TABLE editions (
+                id      INTEGER PRIMARY KEY,
+                project TEXT NOT NULL,
+                output  TEXT NOT NULL,
+                -- The recipient as the edition was made: kept when the contact is removed, so a copy that
+                -- turns up later can still be traced to the person it was made for.
+                email   TEXT NOT NULL COLLATE NOCASE,
+                name    TEXT NOT NULL,
+                code    TEXT NOT NULL UNIQUE,  -- 'XXXX-XXXX', Crockford base 32
+                slug    TEXT NOT NULL,         -- the file name, out/<output>/<slug>.mp4
+                UNIQUE (project, output, email),
+                UNIQUE (project, output, slug)
+            );
+            ALTER TABLE videos ADD COLUMN edition_id INTEGER REFERENCES editions (id);
+            ALTER TABLE videos ADD COLUMN packets_sha256 TEXT;
+            CREATE INDEX videos_by_edition ON videos (edition_id);
+            CREATE INDEX videos_by_packets ON videos (packets_sha256);
+            """),
     ]
 
     static var currentVersion: Int { migrations.count }

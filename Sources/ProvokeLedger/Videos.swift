@@ -26,6 +26,7 @@ extension Ledger {
             try files.map { record, path in
                 let registration = try insertVideo(record, path: path)
                 try recordIdeas(record, video: registration.video)
+                try recordEdition(record, video: registration.video)
                 return registration
             }
         }

@@ -42,6 +42,7 @@ enum ManifestKeys {
     static let output: [ManifestKey] = [
         .required("id"), .required("audience"), .required("title"), .required("sequence"), .optional("captions"),
         .optional("style"), .optional("preset"), .optional("max_mb"), .optional("poster"), .optional("loudness"),
+        .optional("personalise"),
     ]
     /// The object form of a `sequence` entry.
     static let sequenceItem: [ManifestKey] = [.required("item"), .optional("transition")]
@@ -150,6 +151,8 @@ struct OutputDraft {
     var delivery = DeliveryDraft()
     /// Nil when absent (the default, -16 LUFS) or unreadable (reported).
     var loudness: LoudnessTarget?
+    /// `personalise` (Personalise.swift); nil when absent or unreadable.
+    var personalise: PersonaliseDraft?
 }
 
 struct ManifestDraft {
@@ -254,6 +257,7 @@ struct ManifestDecoder {
 
         checkReferences(draft)
         checkCards(draft)
+        checkPlaceholders(draft)
         checkTransitions(draft)
         checkStyles(draft)
         checkPresets(draft)
@@ -343,7 +347,8 @@ struct ManifestDecoder {
                            captions: fields["captions"].flatMap { captionMode($0, at: path + "captions") },
                            style: fields["style"].flatMap { decodeStyle($0, at: path + "style") },
                            delivery: deliveryKeys(fields),
-                           loudness: fields["loudness"].flatMap { loudness($0, at: path + "loudness") })
+                           loudness: fields["loudness"].flatMap { loudness($0, at: path + "loudness") },
+                           personalise: fields["personalise"].flatMap { decodePersonalise($0, at: path + "personalise") })
     }
 
     /// `"opening"` or `{"item": "opening", "transition": {…}}`. An item whose transition is unreadable is kept

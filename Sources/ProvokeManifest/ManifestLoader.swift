@@ -228,7 +228,9 @@ extension ManifestDecoder {
             var made = Output(id: id, audience: audience, title: title, sequence: items,
                               captions: output.captions ?? .both,
                               style: output.style?.applied(to: projectStyle) ?? projectStyle,
-                              loudness: output.loudness ?? .standard)
+                              loudness: output.loudness ?? .standard,
+                              personalise: output.personalise.flatMap { p in
+                                  p.card.map { Personalise(card: $0.value, contacts: p.contacts) } })
             made.preset = ManifestDecoder.preset(output.delivery, custom: draft.style?.presets ?? [])
             made.maxBytes = output.delivery.maxBytes?.value
             made.poster = output.delivery.poster?.value

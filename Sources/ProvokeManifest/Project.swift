@@ -138,10 +138,13 @@ public struct Output: Sendable, Equatable {
     public var poster: SourceTime?
     /// The integrated loudness the output is normalised to (`outputs[].loudness`, default -16 LUFS), or off.
     public var loudness: LoudnessTarget
+    /// `personalise`: rendered once per contact (`render --personal`); nil for one file for everyone.
+    public var personalise: Personalise?
     public init(id: String, audience: Audience, title: String, sequence: [SequenceItem],
-                captions: CaptionMode = .both, style: Style = Style(), loudness: LoudnessTarget = .standard) {
+                captions: CaptionMode = .both, style: Style = Style(), loudness: LoudnessTarget = .standard,
+                personalise: Personalise? = nil) {
         self.id = id; self.audience = audience; self.title = title; self.sequence = sequence
-        self.captions = captions; self.style = style; self.loudness = loudness
+        self.captions = captions; self.style = style; self.loudness = loudness; self.personalise = personalise
     }
 }
 

@@ -75,6 +75,28 @@ final class WorkQueue: @unchecked Sendable {  // everything is guarded by `lock`
     var failures: [String: RenderError] { lock.lock(); defer { lock.unlock() }; return failed }
 }
 
+/// The outputs still to join, and what each came to, shared by the joining threads.
+final class JoinQueue: @unchecked Sendable {  // everything is guarded by `lock`
+    private let lock = NSLock()
+    private var position = 0
+    private var cancelled = false
+    private var results: [BatchRenderer.JoinOutcome?]
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func next() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard position < results.count, !cancelled else { return nil }
+        position += 1
+        return position - 1
+    }
+
+    func set(_ index: Int, _ outcome: BatchRenderer.JoinOutcome) { lock.lock(); results[index] = outcome; lock.unlock() }
+    func cancel() { lock.lock(); cancelled = true; lock.unlock() }
+    var outcomes: [BatchRenderer.JoinOutcome?] { lock.lock(); defer { lock.unlock() }; return results }
+}
+
 /// What a batch did.
 public struct BatchResult: Sendable {
     public var written: [RenderedOutput] = []
@@ -154,8 +176,8 @@ public final class BatchRenderer: Sendable {
             do {
                 planned.append(try plan(job, files: files, keyframes: keyframes))
             } catch let e as RenderError {
-                result.failed.append((job.plan.output, e))
-                events(.failed(output: job.plan.output, error: e))
+                result.failed.append((job.plan.label, e))
+                events(.failed(output: job.plan.label, error: e))
             }
         }
         if options.shard == nil {
@@ -173,11 +195,11 @@ public final class BatchRenderer: Sendable {
         func need(_ kind: RenderCache.Kind, _ key: String, _ p: Planned, _ piece: Piece?, frames: Int) {
             if let shard = options.shard, BatchRenderer.shard(of: key, among: shard.count) != shard.index { return }
             if let i = index[key] {
-                if !work[i].outputs.contains(p.job.plan.output) { work[i].outputs.append(p.job.plan.output) }
+                if !work[i].outputs.contains(p.job.plan.label) { work[i].outputs.append(p.job.plan.label) }
                 return
             }
             index[key] = work.count
-            work.append(Work(kind: kind, key: key, planned: p, piece: piece, frames: frames, outputs: [p.job.plan.output]))
+            work.append(Work(kind: kind, key: key, planned: p, piece: piece, frames: frames, outputs: [p.job.plan.label]))
         }
         var progress: [String: (done: Int, total: Int)] = [:]
         var found: Set<String> = []
@@ -196,10 +218,10 @@ public final class BatchRenderer: Sendable {
             // frames would as a piece: sorted among the pieces, so it is not left to run alone at the end.
             let soundCost = p.job.plan.loudness.lufs == nil ? 0 : p.job.plan.frameCount / 8
             if !soundComplete(p, cache) { need(.sound, p.soundKey, p, nil, frames: soundCost) }
-            progress[p.job.plan.output] = (cachedFrames, p.job.plan.frameCount)
-            events(.planned(output: p.job.plan.output, pieces: p.pieces.count, cachedPieces: cachedPieces,
+            progress[p.job.plan.label] = (cachedFrames, p.job.plan.frameCount)
+            events(.planned(output: p.job.plan.label, pieces: p.pieces.count, cachedPieces: cachedPieces,
                             frames: p.job.plan.frameCount))
-            events(.progress(output: p.job.plan.output, framesDone: cachedFrames, framesTotal: p.job.plan.frameCount))
+            events(.progress(output: p.job.plan.label, framesDone: cachedFrames, framesTotal: p.job.plan.frameCount))
         }
         work.sort { $0.frames > $1.frames }
 
@@ -239,42 +261,40 @@ public final class BatchRenderer: Sendable {
         // 4. Join every output whose entries are all there. A stop now keeps what is already written (the caller
         // records it) and leaves the rest.
         if options.shard != nil { return result }
-        for p in planned {
-            if isCancelled() { result.cancelled = true; break }
-            if let failure = (p.pieceKeys + [p.soundKey]).lazy.compactMap({ failures[$0] }).first {
-                let e = RenderError(output: p.job.plan.output, message: failure.message, isInputProblem: failure.isInputProblem)
-                result.failed.append((p.job.plan.output, e))
-                events(.failed(output: p.job.plan.output, error: e))
-                continue
+        // `jobs` joins side by side (each streams packets: memory does not grow with the number of outputs), their
+        // results kept in the outputs' order.
+        let digests = PieceDigests(), toJoin = planned
+        let joins = JoinQueue(count: planned.count)
+        let joinAll: @Sendable () -> Void = { [self] in
+            while let index = joins.next() {
+                if isCancelled() { joins.cancel(); break }
+                let outcome = joinOne(toJoin[index], cache: cache, failures: failures, digests: digests,
+                                      files: files, keyframes: keyframes)
+                joins.set(index, outcome)
+                if case .cancelled = outcome { joins.cancel(); break }
+                Memory.trim()
             }
-            do {
-                var attempt = p
-                var written = try finish(attempt, cache: cache, encoded: &result.encoded)
-                // A size-capped output over its cap (the rates are chosen to stay under: see SizeCap) is encoded
-                // again at a lower rate, twice at most, and never lands over it.
-                for retry in 0...2 {
-                    guard case let .overCap(bytes) = written else { break }
-                    var plan = attempt.job.plan
-                    guard retry < 2, SizeCap.lower(&plan.format, bytes: bytes) else {
-                        throw RenderError(output: plan.output, message: "\(plan.output): \(bytes) bytes, over its cap of "
-                                          + "\(plan.format.maxBytes ?? 0) bytes even at a lower rate; nothing was written",
-                                          isInputProblem: false)
-                    }
-                    attempt = try self.plan(Job(plan: plan, directory: attempt.job.directory), files: files, keyframes: keyframes)
-                    // The record keeps the key of what was asked: the same manifest lowers the same way, so a
-                    // re-run finds the output in place instead of joining it again.
-                    attempt.outputKey = p.outputKey
-                    written = try finish(attempt, cache: cache, encoded: &result.encoded)
-                }
-                guard case let .landed(written) = written else { preconditionFailure("the retries land or throw") }
+        }
+        let threads = max(1, min(options.jobs, planned.count))
+        if threads == 1 {
+            joinAll()  // on this thread, as before: no other thread's malloc arena to fill
+        } else {
+            let joined = DispatchGroup()
+            for _ in 0..<threads {
+                joined.enter()
+                Thread.detachNewThread { defer { joined.leave() }; joinAll() }
+            }
+            joined.wait()
+        }
+        for outcome in joins.outcomes {
+            switch outcome {
+            case let .written(written, encoded)?:
                 result.written.append(written)
-                events(.written(written))
-            } catch is RenderCancelled {
+                result.encoded += encoded
+            case let .failed(label, error)?:
+                result.failed.append((label, error))
+            case .cancelled?, nil:
                 result.cancelled = true
-                break
-            } catch let e as RenderError {
-                result.failed.append((p.job.plan.output, e))
-                events(.failed(output: p.job.plan.output, error: e))
             }
         }
         return result
@@ -283,21 +303,73 @@ public final class BatchRenderer: Sendable {
     enum Joined { case landed(RenderedOutput), overCap(Int64) }
 
     /// Encodes what the output still lacks (an entry whose bytes fail their seal is encoded again) and joins it.
-    func finish(_ p: Planned, cache: RenderCache, encoded: inout Int) throws -> Joined {
+    func finish(_ p: Planned, cache: RenderCache, digests: PieceDigests, encoded: inout Int) throws -> Joined {
         for (piece, key) in zip(p.pieces, p.pieceKeys) where !cache.isComplete(.piece, key, hashing: true) {
             try make(Work(kind: .piece, key: key, planned: p, piece: piece, frames: piece.frames.count,
-                          outputs: [p.job.plan.output]), cache: cache) { _ in }
+                          outputs: [p.job.plan.label]), cache: cache) { _ in }
             encoded += 1
         }
         if !soundComplete(p, cache, hashing: true) {
-            try make(Work(kind: .sound, key: p.soundKey, planned: p, piece: nil, frames: 0, outputs: [p.job.plan.output]),
+            try make(Work(kind: .sound, key: p.soundKey, planned: p, piece: nil, frames: 0, outputs: [p.job.plan.label]),
                      cache: cache) { _ in }
             encoded += 1
         }
         do {
-            return .landed(try join(p, cache: cache))
+            return .landed(try join(p, cache: cache, digests: digests))
         } catch let over as OverCap {
             return .overCap(over.bytes)
+        }
+    }
+
+    /// What joining one output came to.
+    enum JoinOutcome {
+        /// Written, after encoding `encoded` entries again (whose bytes no longer matched their seals, or an
+        /// email's at a lower rate).
+        case written(RenderedOutput, encoded: Int)
+        case failed(String, RenderError)
+        case cancelled
+    }
+
+    /// Joins one output whose entries are all there (encoding again any whose seal no longer matches).
+    func joinOne(_ p: Planned, cache: RenderCache, failures: [String: RenderError], digests: PieceDigests,
+                 files: FileIdentities, keyframes: KeyframeIndex) -> JoinOutcome {
+        if let failure = (p.pieceKeys + [p.soundKey]).lazy.compactMap({ failures[$0] }).first {
+            let e = RenderError(output: p.job.plan.label, message: failure.message, isInputProblem: failure.isInputProblem)
+            events(.failed(output: p.job.plan.label, error: e))
+            return .failed(p.job.plan.label, e)
+        }
+        do {
+            var encoded = 0
+            var attempt = p
+            var written = try finish(attempt, cache: cache, digests: digests, encoded: &encoded)
+            // A size-capped output over its cap (the rates are chosen to stay under: see SizeCap) is encoded
+            // again at a lower rate, twice at most, and never lands over it.
+            for retry in 0...2 {
+                guard case let .overCap(bytes) = written else { break }
+                var plan = attempt.job.plan
+                guard retry < 2, SizeCap.lower(&plan.format, bytes: bytes) else {
+                    throw RenderError(output: plan.label, message: "\(plan.label): \(bytes) bytes, over its cap of "
+                                      + "\(plan.format.maxBytes ?? 0) bytes even at a lower rate; nothing was written",
+                                      isInputProblem: false)
+                }
+                attempt = try self.plan(Job(plan: plan, directory: attempt.job.directory), files: files, keyframes: keyframes)
+                // The record keeps the key of what was asked: the same manifest lowers the same way, so a
+                // re-run finds the output in place instead of joining it again.
+                attempt.outputKey = p.outputKey
+                written = try finish(attempt, cache: cache, digests: digests, encoded: &encoded)
+            }
+            guard case let .landed(output) = written else { preconditionFailure("the retries land or throw") }
+            events(.written(output))
+            return .written(output, encoded: encoded)
+        } catch is RenderCancelled {
+            return .cancelled
+        } catch let e as RenderError {
+            events(.failed(output: p.job.plan.label, error: e))
+            return .failed(p.job.plan.label, e)
+        } catch {
+            let e = RenderError(output: p.job.plan.label, message: String(describing: error), isInputProblem: false)
+            events(.failed(output: p.job.plan.label, error: e))
+            return .failed(p.job.plan.label, e)
         }
     }
 
@@ -338,7 +410,7 @@ public final class BatchRenderer: Sendable {
     /// The output's files in place, when they are the ones this render would write: its record names the same
     /// key, the MP4's bytes are those the record hashed, and the sidecars it names are there.
     func unchanged(_ p: Planned) -> RenderedOutput? {
-        let folder = p.job.directory, name = p.job.plan.output
+        let folder = p.job.directory, name = p.job.plan.fileStem
         let mp4 = folder.appendingPathComponent("\(name).mp4"), recordURL = folder.appendingPathComponent("\(name).json")
         guard FileKind(linkAt: mp4.path) == .regular, let data = try? Data(contentsOf: recordURL),
               let record = try? RenderRecord.decode(data), record.cacheKey == p.outputKey else { return nil }
@@ -380,7 +452,7 @@ public final class BatchRenderer: Sendable {
                 try mapErrors(plan) { try encoder.encode(to: url.path) }
             }
             try cache.seal(.sound, item.key)
-            events(.soundDone(key: item.key, output: plan.output))
+            events(.soundDone(key: item.key, output: plan.label))
         }
     }
 
@@ -389,19 +461,19 @@ public final class BatchRenderer: Sendable {
         do {
             return try body()
         } catch let e as FFmpegError {
-            throw RenderError(output: plan.output, message: e.description, isInputProblem: false)
+            throw RenderError(output: plan.label, message: e.description, isInputProblem: false)
         } catch let e as FileError {
-            throw RenderError(output: plan.output, message: e.description, isInputProblem: e.isInputProblem)
+            throw RenderError(output: plan.label, message: e.description, isInputProblem: e.isInputProblem)
         }
     }
 
     /// Writes the output's MP4 from the cache, with its sidecars and record, all landing together.
-    func join(_ p: Planned, cache: RenderCache) throws -> RenderedOutput {
+    func join(_ p: Planned, cache: RenderCache, digests: PieceDigests) throws -> RenderedOutput {
         let plan = p.job.plan, directory = p.job.directory
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw RenderError(output: plan.output, message: "\(directory.path): cannot create the folder: "
+            throw RenderError(output: plan.label, message: "\(directory.path): cannot create the folder: "
                               + "\(error.localizedDescription)", isInputProblem: false)
         }
         TemporaryFiles.removeAbandoned(in: directory.path)
@@ -412,10 +484,13 @@ public final class BatchRenderer: Sendable {
             let poster = try Poster.pictures(plan, pieces: pieces)
             let loudness = plan.loudness.lufs == nil ? RenderRecord.Loudness.off
                 : cache.reading(p.soundKey, as: RenderRecord.Loudness.self)
-            return try OutputWriter(plan: plan, directory: directory).write(staging: files, cacheKey: p.outputKey,
-                                                                            poster: poster, loudness: loudness) { file in
-                try Joiner(plan: plan, pieces: pieces, soundPath: cache.url(.sound, p.soundKey).path).write(file)
-            }
+            var packets: String?
+            return try OutputWriter(plan: plan, directory: directory)
+                .write(staging: files, cacheKey: p.outputKey, poster: poster, loudness: loudness,
+                       videoPackets: { packets }) { file in
+                    packets = try Joiner(plan: plan, pieces: pieces, soundPath: cache.url(.sound, p.soundKey).path,
+                                         digests: plan.edition == nil ? nil : digests).write(file)
+                }
         }
     }
 }
@@ -450,7 +525,7 @@ extension BatchRenderer {
             let plan = job.plan
             for (piece, key) in zip(p.pieces, p.pieceKeys) {
                 listing.append(CacheEntryListing(
-                    output: plan.output, kind: "piece", key: key, start: piece.frames.start, count: piece.frames.count,
+                    output: plan.label, kind: "piece", key: key, start: piece.frames.start, count: piece.frames.count,
                     parts: piece.parts.map { "\(plan.segments[$0.segment].item) \($0.frames.lowerBound)..<\($0.frames.upperBound)" },
                     cached: store.map { $0.isComplete(.piece, key) }, shard: shards.map { BatchRenderer.shard(of: key, among: $0) }))
             }
@@ -461,13 +536,13 @@ extension BatchRenderer {
                     guard case let .clip(c) = segment.content else { continue }
                     let key = try p.keys.clipLoudness(c, frames: segment.frames.count)
                     listing.append(CacheEntryListing(
-                        output: plan.output, kind: "loudness", key: key, start: segment.frames.start, count: segment.frames.count,
+                        output: plan.label, kind: "loudness", key: key, start: segment.frames.start, count: segment.frames.count,
                         parts: [c.clip], cached: store.map { $0.isComplete(.measure, key) },
                         shard: shards.map { BatchRenderer.shard(of: p.soundKey, among: $0) }))
                 }
             }
             listing.append(CacheEntryListing(
-                output: plan.output, kind: "sound", key: p.soundKey, start: 0, count: plan.frameCount, parts: [],
+                output: plan.label, kind: "sound", key: p.soundKey, start: 0, count: plan.frameCount, parts: [],
                 cached: store.map { soundComplete(p, $0) }, shard: shards.map { BatchRenderer.shard(of: p.soundKey, among: $0) }))
         }
         return listing

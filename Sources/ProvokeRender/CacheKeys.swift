@@ -70,7 +70,7 @@ final class KeyframeIndex: @unchecked Sendable {  // `known` is guarded by `lock
 /// changes exactly the keys of what it changes. The texts are kept for `plan --segments`.
 struct CacheKeys {
     /// Bump when provoke draws or mixes differently: every entry made before is then a miss.
-    static let version = "provoke-cache 1"
+    static let version = "provoke-cache 3"  // 3: cards fade in YUV, never converted to RGB
 
     let plan: OutputPlan
     let video: VideoEncoderSettings
@@ -154,6 +154,7 @@ struct CacheKeys {
                 if let value { lines.append("\(name) \(value.debugDescription)") }
             }
             lines += c.points.map { "point \($0.debugDescription)" }
+            if let code = c.edition { lines.append("edition code \(code.debugDescription)") }
             lines.append("font \(s.font.debugDescription) in \(try fonts(s.fontsDirectory))")
             lines.append("colours \(s.background.hex) \(s.text.hex) \(s.accent.hex)")
             if let logo = s.logo { lines.append("logo \(try files.of(logo.url.path))") }

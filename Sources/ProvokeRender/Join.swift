@@ -13,8 +13,14 @@ struct Joiner {
     let plan: OutputPlan
     let pieces: [(piece: Piece, path: String)]
     let soundPath: String
+    /// With a personal edition's plan: the pieces' packet digests, shared by the batch's joins, so what every
+    /// edition shows is hashed once (see `PacketFingerprint`).
+    var digests: PieceDigests?
 
-    func write(_ file: OutputFile) throws {
+    /// Writes the streams; returns the video packets' fingerprint when `digests` is given.
+    @discardableResult
+    func write(_ file: OutputFile) throws -> String? {
+        var fingerprint = PacketFingerprint()
         let inputs = try pieces.map { try InputFile(path: $0.path) }
         guard let first = inputs.first, let videoInfo = first.bestStream(.video) else {
             throw RenderError(output: plan.output, message: "\(plan.output): nothing to join", isInputProblem: false)
@@ -69,8 +75,11 @@ struct Joiner {
             input.select(streams: [info.index])
             let offset = rescale(Int64(entry.piece.frames.start), from: Rational(1, Int32(plan.format.fps)), to: info.timeBase)
             var count = 0
+            let known = digests?.runs(of: entry.path)
+            var own = PacketFingerprint()
             while try input.read(into: packet) == .packet {
                 guard packet.streamIndex == info.index else { continue }
+                if digests != nil && known == nil { own.add(packet) }
                 try catchUp(to: ((packet.dts ?? 0) + offset, info.timeBase))
                 try file.write(packet, stream: video, offset: offset)
                 count += 1
@@ -79,12 +88,26 @@ struct Joiner {
                 throw RenderError(output: plan.output, message: "\(entry.path): \(count) frames where the piece has "
                                   + "\(entry.piece.frames.count); remove it from the cache", isInputProblem: false)
             }
+            if let digests {
+                let runs = known ?? own.runDigests()
+                if known == nil { digests.store(runs, of: entry.path) }
+                fingerprint.add(runs: runs)
+            }
         }
         try catchUp(to: nil)
+        return digests == nil ? nil : fingerprint.finish()
     }
 
     /// Is `a` in time base `ta` at or before `b` in time base `tb`? Exact.
     private func before(_ a: Int64, _ ta: Rational, _ b: Int64, _ tb: Rational) -> Bool {
         Int128(a) * Int128(ta.num) * Int128(tb.den) <= Int128(b) * Int128(tb.num) * Int128(ta.den)
     }
+}
+
+/// Each joined piece's packet-run digests, by the piece's cache path, for the joins of one batch.
+final class PieceDigests: @unchecked Sendable {  // `known` is guarded by `lock`
+    private let lock = NSLock()
+    private var known: [String: [String]] = [:]
+    func runs(of path: String) -> [String]? { lock.lock(); defer { lock.unlock() }; return known[path] }
+    func store(_ runs: [String], of path: String) { lock.lock(); known[path] = runs; lock.unlock() }
 }

@@ -109,13 +109,15 @@ struct OutputWriter {
     let plan: OutputPlan
     let directory: URL
 
+    /// `videoPackets`: the video packets' fingerprint, if `fill` worked it out (a personal edition's); else it is
+    /// read back from the file when the record needs it.
     func write(staging files: StagedFiles, cacheKey: String?, poster: (png: Data, cover: Data)? = nil,
-               loudness: RenderRecord.Loudness? = nil,
+               loudness: RenderRecord.Loudness? = nil, videoPackets: () -> String? = { nil },
                fill: (OutputFile) throws -> Void) throws -> RenderedOutput {
-        let mp4 = directory.appendingPathComponent("\(plan.output).mp4")
-        let recordURL = directory.appendingPathComponent("\(plan.output).json")
-        let srtURL = directory.appendingPathComponent("\(plan.output).srt")
-        let vttURL = directory.appendingPathComponent("\(plan.output).vtt")
+        let mp4 = directory.appendingPathComponent("\(plan.fileStem).mp4")
+        let recordURL = directory.appendingPathComponent("\(plan.fileStem).json")
+        let srtURL = directory.appendingPathComponent("\(plan.fileStem).srt")
+        let vttURL = directory.appendingPathComponent("\(plan.fileStem).vtt")
         let captions = plan.captions
 
         let file = try OutputFile(path: mp4.path, format: "mp4", tags: plan.tags,
@@ -127,7 +129,7 @@ struct OutputWriter {
         // Staging order is rename order: the record goes last.
         let srtStaged = captions.hasSoftCaptions ? try files.stage(srtURL.path) : nil
         let vttStaged = captions.hasSoftCaptions ? try files.stage(vttURL.path) : nil
-        let posterURL = directory.appendingPathComponent("\(plan.output).png")
+        let posterURL = directory.appendingPathComponent("\(plan.fileStem).png")
         let posterStaged = poster == nil ? nil : try files.stage(posterURL.path)
         let recordStaged = try files.stage(recordURL.path)
         do {
@@ -163,6 +165,10 @@ struct OutputWriter {
             vtt: captions.hasSoftCaptions ? vttURL.lastPathComponent : nil)
         record.cacheKey = cacheKey
         record.loudness = loudness
+        if let edition = plan.edition {
+            record.edition = EditionRecord(recipient: edition.recipient, code: edition.code, slug: edition.slug,
+                                           videoPacketsSHA256: try videoPackets() ?? VideoPackets.sha256(ofFileAt: file.temporaryPath))
+        }
         try files.write(try record.jsonData(), toStaged: recordStaged)
         try files.commit()
         // Sidecars left from an earlier render with soft captions go, so the folder matches the record; only

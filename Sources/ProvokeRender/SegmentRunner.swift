@@ -192,8 +192,11 @@ final class CardReader {
         self.logo = logo; self.scratch = scratch; self.isCancelled = isCancelled
     }
 
-    func run(into lane: SegmentOutput, only: Range<Int>, advanced: (Int) -> Void) throws {
-        let script = try ScratchFile(in: scratch, name: "card-\(card.card).ass", contents: Data(scene.script.utf8))
+    /// The card's graph: the background through libass (and the logo). Its fades are done here on the YUV frame
+    /// (`Pixels.fade`, as transitions are), not by FFmpeg's `fade`, which in 5.1 takes only RGB formats for a
+    /// colour other than black: two conversions of every frame, most of a card's cost besides x264.
+    private func makeGraph(script: ScratchFile) throws -> (graph: FilterGraph, source: FilterGraph.Node,
+                                                            sink: FilterGraph.Node, logoSource: FilterGraph.Node?) {
         let graph = FilterGraph()
         let timeBase = Rational(1, Int32(format.fps))
         let source = try graph.videoSource(width: format.width, height: format.height,
@@ -217,26 +220,29 @@ final class CardReader {
             chain.append(overlay)
             logoSource = logoIn
         }
-        let color = "0x" + scene.background.hex.dropFirst().prefix(6)
-        let clock = format.clock
-        if scene.fadeInFrames > 0 {
-            chain.append(try graph.add("fade", [("type", "in"), ("start_time", seconds(0)),
-                                                ("duration", seconds(clock.microseconds(ofFrame: scene.fadeInFrames))),
-                                                ("color", color)]))
-        }
-        if scene.fadeOutFrames > 0 {
-            // Ends on the background: the last frame is fully faded.
-            let start = clock.microseconds(ofFrame: frames.count - scene.fadeOutFrames)
-            chain.append(try graph.add("fade", [("type", "out"), ("start_time", seconds(start)),
-                                                ("duration", seconds(clock.microseconds(ofFrame: max(1, scene.fadeOutFrames - 1)))),
-                                                ("color", color)]))
-        }
         chain.append(try graph.add("format", [("pix_fmts", "yuv420p")]))
         let sink = try graph.videoSink()
         chain.append(sink)
         try graph.chain(chain)
         try graph.configure()
+        return (graph, source, sink, logoSource)
+    }
 
+    /// How much of card frame `k` shows (1: all of it, 0: only the background): up from the background over the
+    /// fade in (frame k of n at k/n), down to it over the fade out (its last frame fully faded).
+    func level(_ k: Int) -> Double {
+        var level = 1.0
+        if k < scene.fadeInFrames { level *= Double(k) / Double(scene.fadeInFrames) }
+        let outStart = frames.count - scene.fadeOutFrames
+        if scene.fadeOutFrames > 0 && k >= outStart {
+            level *= max(0, 1 - Double(k - outStart) / Double(max(1, scene.fadeOutFrames - 1)))
+        }
+        return level
+    }
+
+    func run(into lane: SegmentOutput, only: Range<Int>, advanced: (Int) -> Void) throws {
+        let script = try ScratchFile(in: scratch, name: "card-\(card.card).ass", contents: Data(scene.script.utf8))
+        let (graph, source, sink, logoSource) = try makeGraph(script: script)
         if let logo, let logoSource {
             logo.pts = Int64(only.lowerBound)
             try graph.push(logo, into: logoSource)
@@ -250,6 +256,11 @@ final class CardReader {
             try graph.push(background, into: source)
             switch try graph.pull(from: sink, into: out) {
             case .frame:
+                let shown = level(k)
+                if shown < 1 {
+                    try out.makeWritable()
+                    try Pixels.fade(out, toward: scene.background, level: shown)
+                }
                 out.pts = Int64(frames.start + k)
                 try lane.video(out, keyframe: k == only.lowerBound)
                 advanced(1)
@@ -257,11 +268,6 @@ final class CardReader {
                 throw FFmpegError(call: "av_buffersink_get_frame", reason: "the card's filter graph held back a frame")
             }
         }
-    }
-
-    /// A duration option's value (`fade`'s are AV_OPT_TYPE_DURATION, whole microseconds): exact decimal seconds.
-    private func seconds(_ microseconds: Int64) -> String {
-        String(format: "%lld.%06lld", microseconds / 1_000_000, microseconds % 1_000_000)
     }
 }
 

@@ -147,6 +147,8 @@ public struct CardContent: Sendable, Equatable {
     /// Where in the music bed this card's sound starts (output samples from the bed's start, wrapping round
     /// when the bed is shorter than all the cards together); nil when the style has no music.
     public var musicOffset: Int?
+    /// `end` cards of a personal edition: the edition's code, shown small in a corner (Editions.swift).
+    public var edition: String?
 
     public init(card: String, template: CardTemplate, text: String? = nil, attribution: String? = nil,
                 points: [String] = [], value: String? = nil, label: String? = nil, url: String? = nil,
@@ -167,7 +169,7 @@ public struct OutputPlan: Sendable, Equatable {
     /// Container tags written into the MP4 (read back by ffprobe's format_tags).
     public var tags: [(String, String)] {
         [("title", title), ("audience", audience.rawValue), ("project", project), ("output", output),
-         ("comment", comment)]
+         ("comment", comment)] + editionTags
     }
     public var project: String
     public var projectTitle: String
@@ -184,6 +186,8 @@ public struct OutputPlan: Sendable, Equatable {
     public var posterFrame: Int?
     /// The integrated loudness the sound is normalised to, or off (`outputs[].loudness`).
     public var loudness = LoudnessTarget.standard
+    /// A personal edition's recipient, code and file name (Editions.swift); nil for the output's one file.
+    public var edition: Edition?
 
     public var frameCount: Int { segments.last?.frames.end ?? 0 }
     public var audioSampleCount: Int { format.samples(forFrames: frameCount) }
@@ -194,7 +198,7 @@ public struct OutputPlan: Sendable, Equatable {
             && a.segments == b.segments && a.project == b.project && a.projectTitle == b.projectTitle && a.ideas == b.ideas
             && a.projectIdeas == b.projectIdeas
             && a.captions == b.captions && a.cardStyle == b.cardStyle && a.posterFrame == b.posterFrame
-            && a.loudness == b.loudness
+            && a.loudness == b.loudness && a.edition == b.edition
     }
 }
 

@@ -134,6 +134,9 @@ public struct RenderRecord: Codable, Equatable, Sendable {
     public var poster: String?
     /// The sound's loudness: target, measured values and gains (`LoudnessRecord.swift`; nil in older records).
     public var loudness: Loudness?
+    /// A personal edition: who it was made for, its code, and the SHA-256 of its coded video packets (nil for
+    /// an output's one file, and in records from before editions).
+    public var edition: EditionRecord?
 
     public init(project: String, projectTitle: String, output: String, audience: Audience, title: String,
                 duration: Double, frames: Int, fps: Int, width: Int, height: Int, audioSamples: Int,
@@ -144,6 +147,18 @@ public struct RenderRecord: Codable, Equatable, Sendable {
         self.fps = fps; self.width = width; self.height = height; self.audioSamples = audioSamples
         self.sampleRate = sampleRate; self.clips = clips; self.ideas = ideas; self.file = file
         self.sha256 = sha256; self.renderedAt = renderedAt; self.captions = captions
+    }
+}
+
+/// `RenderRecord.edition`: a personal edition's recipient and code (Editions.swift), and its video packets'
+/// SHA-256, which a copy re-muxed without re-encoding (`ffmpeg -c copy`) keeps while its file's SHA-256 changes.
+public struct EditionRecord: Codable, Equatable, Sendable {
+    public var recipient: Recipient
+    public var code: String
+    public var slug: String
+    public var videoPacketsSHA256: String?
+    public init(recipient: Recipient, code: String, slug: String, videoPacketsSHA256: String? = nil) {
+        self.recipient = recipient; self.code = code; self.slug = slug; self.videoPacketsSHA256 = videoPacketsSHA256
     }
 }
 

@@ -11,7 +11,7 @@ import ProvokeTimeline
 /// The ledger's subcommands (contacts, deliver, deliveries, pending, register, export), added to `provoke`.
 let ledgerCommands: [ParsableCommand.Type] = [
     RegisterCommand.self, ContactsCommand.self, DeliverCommand.self, DeliveriesCommand.self, PendingCommand.self,
-    ExportCommand.self,
+    ExportCommand.self, TraceCommand.self,
 ]
 
 // MARK: - Shared options
@@ -241,7 +241,8 @@ struct DeliverCommand: ParsableCommand {
             VIDEO is an MP4 (found by its SHA-256) or project/output (its newest registered version). \
             Recording the same contact and file again is the same delivery: options given again update it, \
             options left out keep what was recorded. Nothing is recorded if any address is unknown or, \
-            without --allow-mismatch, if a contact's audience is not the video's.
+            without --allow-mismatch, if a contact's audience is not the video's or the video is a personal \
+            edition made for someone else.
             """)
 
     @OptionGroup var ledger: LedgerOptions
@@ -260,7 +261,7 @@ struct DeliverCommand: ParsableCommand {
     var status: DeliveryStatus?
     @Option(help: ArgumentHelp("A note kept with the delivery.", valueName: "text"))
     var note: String?
-    @Flag(help: "Record even for contacts whose audience is not the video's.")
+    @Flag(help: "Record even for contacts whose audience is not the video's, or who are not a personal edition's recipient.")
     var allowMismatch = false
     @Flag(help: "Show what would be recorded, and record nothing.")
     var dryRun = false
@@ -326,7 +327,9 @@ struct PendingCommand: ParsableCommand {
         abstract: "Contacts of a video's audience who have not received that file.",
         discussion: """
             Split into those who never received the output and those who received an older version \
-            (a re-render with a new SHA-256 is a new version). A planned delivery is not a received one.
+            (a re-render with a new SHA-256 is a new version). A planned delivery is not a received one. \
+            For a personal edition, a contact is up to date when they have received the newest version of \
+            their own edition.
             """)
 
     @OptionGroup var ledger: LedgerOptions

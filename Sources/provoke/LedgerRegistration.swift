@@ -38,7 +38,7 @@ struct LedgerRegistrationOptions: ParsableArguments {
         if !known { try register(output, in: ledger) }
     }
 
-    private func reportingLedgerErrors<T>(_ body: () throws -> T) throws -> T {
+    func reportingLedgerErrors<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as LedgerError {

@@ -107,7 +107,17 @@ struct Render: ParsableCommand {
 
     @OptionGroup var ledger: LedgerRegistrationOptions
 
+    @Flag(help: "Render the personalised outputs' editions, one per contact: out/<output-id>/<contact>.mp4.")
+    var personal = false
+
+    @Option(name: .customLong("to"), parsing: .upToNextOption,
+            help: ArgumentHelp("With --personal: only these contacts' editions.", valueName: "email"))
+    var to: [String] = []
+
     func validate() throws {
+        if personal && ledger.noLedger { throw ValidationError("--personal takes its contacts from the ledger: it does not go with --no-ledger") }
+        if personal && shard != nil { throw ValidationError("--personal does not go with --shard (shard the outputs' own render)") }
+        if !to.isEmpty && !personal { throw ValidationError("--to chooses editions: it needs --personal") }
         if manifests.isEmpty { throw ValidationError("name at least one manifest") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if noCache && cache != nil { throw ValidationError("--no-cache and --cache do not go together") }
@@ -118,7 +128,7 @@ struct Render: ParsableCommand {
         // From the start: validating can take a while, and a stop then must not leave the terminal hanging.
         Interruption.install(.stopWhenPolled)
         let style: ProgressStyle = quiet ? .quiet : progress
-        let batch = try Batch(manifests: manifests, outputs: outputs, outDir: outDir, probeMedia: true,
+        var batch = try Batch(manifests: manifests, outputs: outputs, outDir: outDir, probeMedia: true,
                               quietWarnings: style == .json)
         // Shards only fill the cache; the ledger is the joining render's business.
         let ledger = shard == nil ? try self.ledger.openChecked() : nil
@@ -130,13 +140,29 @@ struct Render: ParsableCommand {
         // People's lines go to standard error when standard output carries JSON events.
         let toStderr = style == .json
         let say: (String) -> Void = { line in if toStderr { printStderr(line) } else { print(line) } }
-        let result: BatchResult
+        // Personalised outputs are made only as editions (`--personal`), never as one file showing `{name}`.
+        var editionFailures: [(output: String, error: RenderError)] = []
+        if personal, let ledger {
+            let named = batch.jobs.filter { batch.personalise(of: $0.plan) == nil && outputs.contains($0.plan.output) }
+            for job in named {
+                printStderr("provoke: output \"\(job.plan.output)\" is not personalised (no \"personalise\" key); --personal renders editions only")
+                throw ExitCode.usage
+            }
+            (batch.jobs, editionFailures) = try EditionJobs.make(batch, ledger: ledger, to: to)
+        } else {
+            for job in batch.jobs where batch.personalise(of: job.plan) != nil {
+                say("\(job.plan.output): personalised; its editions are rendered with --personal")
+            }
+            let personalised = batch
+            batch.jobs.removeAll { personalised.personalise(of: $0.plan) != nil }
+        }
+        var result: BatchResult
         do {
             result = try BatchRenderer(options: options, isCancelled: { Interruption.requested },
                                        events: { reporter.handle($0) }).render(batch.jobs)
         } catch is RenderCancelled {
             reporter.finish()
-            for job in batch.jobs { printStderr("provoke: interrupted; \(job.plan.output) was not written") }
+            for job in batch.jobs { printStderr("provoke: interrupted; \(job.plan.label) was not written") }
             throw ExitCode.interrupted
         } catch let e as RenderError {
             reporter.finish()
@@ -149,22 +175,35 @@ struct Render: ParsableCommand {
             say("shard \(shard.index)/\(shard.count): \(result.encoded) entries encoded, \(result.cached) already in the cache\(where_)")
             return try exitForFailures(result, say: say)
         }
-        for output in result.unchanged {
+        result.failed = editionFailures + result.failed
+        if personal {
+            for output in result.unchanged { say("\(output.plan.label): unchanged \(output.mp4.path) (sha256 \(output.sha256.prefix(12)))") }
+            for output in result.written {
+                say("\(output.plan.label): wrote \(output.mp4.path) for \(output.plan.edition?.recipient.email ?? "?") (edition \(output.plan.edition?.code ?? "?"), sha256 \(output.sha256.prefix(12)))")
+            }
+            var unknown: [RenderedOutput] = []
+            for output in result.unchanged {
+                let known = try self.ledger.reportingLedgerErrors { try ledger?.video(sha256: output.sha256) != nil }
+                if !known { unknown.append(output) }
+            }
+            try self.ledger.registerEditions(result.written + unknown, in: ledger)
+        }
+        for output in personal ? [] : result.unchanged {
             say("\(output.plan.output): unchanged \(output.mp4.path) (sha256 \(output.sha256.prefix(12)))")
             try self.ledger.registerIfNew(output, in: ledger)
         }
-        for output in result.written {
+        for output in personal ? [] : result.written {
             say("\(output.plan.output): wrote \(output.mp4.path) (\(output.plan.duration), \(output.plan.frameCount) frames, sha256 \(output.sha256.prefix(12)))")
             // A ledger that fails now (the disk filled, another process holds it) stops the run with its own
             // message: the next outputs could not be recorded either.
             try self.ledger.register(output, in: ledger)
         }
-        say("rendered \(result.written.count) of \(batch.jobs.count) outputs (\(result.unchanged.count) unchanged); "
+        say("rendered \(result.written.count) of \(batch.jobs.count) \(personal ? "editions" : "outputs") (\(result.unchanged.count) unchanged); "
             + "\(result.encoded) pieces and sound tracks encoded, \(result.cached) pieces from the cache\(where_)")
         if result.cancelled {
-            let done = Set((result.written + result.unchanged).map(\.plan.output) + result.failed.map(\.output))
-            for job in batch.jobs where !done.contains(job.plan.output) {
-                printStderr("provoke: interrupted; \(job.plan.output) was not written")
+            let done = Set((result.written + result.unchanged).map(\.plan.label) + result.failed.map(\.output))
+            for job in batch.jobs where !done.contains(job.plan.label) {
+                printStderr("provoke: interrupted; \(job.plan.label) was not written")
             }
             throw ExitCode.interrupted
         }

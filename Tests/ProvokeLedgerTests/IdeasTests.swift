@@ -35,7 +35,7 @@ final class IdeasTests: XCTestCase {
             try old.run("INSERT INTO deliveries (contact_id, video_id, channel, date, status) VALUES (1, 1, 'email', '2026-05-02', 'viewed')")
         }
         let ledger = try Ledger(path: path)
-        XCTAssertEqual(try Schema.version(ledger.db), 2)
+        XCTAssertEqual(try Schema.version(ledger.db), Schema.currentVersion)
         XCTAssertEqual(try ledger.contacts().map(\.email), ["ann@icb.example"])
         XCTAssertEqual(try ledger.videos().map(\.title), ["Old cut"])
         let deliveries = try ledger.deliveries()

@@ -12,7 +12,7 @@ final class SchemaTests: XCTestCase {
         XCTAssertEqual(try ledger.db.scalar("PRAGMA foreign_keys")?.intValue, 1)
         XCTAssertEqual(try ledger.db.scalar("PRAGMA application_id")?.intValue, Int(Schema.applicationID))
         let tables = try ledger.db.query("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name") { $0.text(0) }
-        XCTAssertEqual(tables, ["contacts", "deliveries", "ideas", "video_ideas", "videos"])
+        XCTAssertEqual(tables, ["contacts", "deliveries", "editions", "ideas", "video_ideas", "videos"])
     }
 
     func testAnEmptyFileIsMigratedAndReopeningChangesNothing() throws {

@@ -153,7 +153,7 @@ final class ManifestLoaderTests: XCTestCase {
         XCTAssertNil(result.project)
         XCTAssertEqual(located(result), [
             #"\#(at(#"{"id": "for-icbs""#, in: text)): outputs[0]: missing key "sequence"; required: id, audience, title, sequence"#,
-            #"\#(at(#""sequnce""#, in: text)): outputs[0]: unknown key "sequnce" in outputs[0]; did you mean "sequence"? allowed: id, audience, title, sequence, captions, style, preset, max_mb, poster, loudness"#,
+            #"\#(at(#""sequnce""#, in: text)): outputs[0]: unknown key "sequnce" in outputs[0]; did you mean "sequence"? allowed: id, audience, title, sequence, captions, style, preset, max_mb, poster, loudness, personalise"#,
         ])
     }
 

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import ProvokeLedger
+import ProvokeManifest
+import ProvokeRender
+import ProvokeSystem
+import ProvokeTimeline
+
+/// `provoke render --personal`: the personalised outputs' plans turned into one plan per recipient, each writing
+/// `out/<output-id>/<slug>.mp4`. The recipients, codes and file names come from the ledger; a recipient who lacks
+/// a detail their card shows is a failure of that edition alone.
+enum EditionJobs {
+    static func make(_ batch: Batch, ledger: Ledger, to emails: [String]) throws
+        -> (jobs: [BatchRenderer.Job], failures: [(output: String, error: RenderError)]) {
+        var jobs: [BatchRenderer.Job] = []
+        var failures: [(output: String, error: RenderError)] = []
+        var asked = Set(emails.map { $0.lowercased() })
+        for job in batch.jobs {
+            guard let personalise = batch.personalise(of: job.plan) else { continue }
+            let plan = job.plan
+            var contacts = try ledgerErrorsAsExit { try ledger.editionRecipients(personalise.contacts, audience: plan.audience) }
+            if !emails.isEmpty {
+                contacts = contacts.filter { asked.contains($0.email.lowercased()) }
+                for contact in contacts { asked.remove(contact.email.lowercased()) }
+            }
+            if contacts.isEmpty && emails.isEmpty {
+                failures.append((plan.output, RenderError.badInput(plan.output, "\(plan.output): no contacts of the "
+                    + "\(plan.audience.rawValue) audience in the ledger, so no editions (provoke contacts import)")))
+                continue
+            }
+            let editions = try ledgerErrorsAsExit {
+                try ledger.editions(project: plan.project, output: plan.output, for: contacts)
+            }
+            let folder = job.directory.appendingPathComponent(plan.output, isDirectory: true)
+            for edition in editions {
+                do {
+                    jobs.append(BatchRenderer.Job(plan: try plan.personalised(edition, card: personalise.card), directory: folder))
+                } catch let e as EditionError {
+                    failures.append(("\(plan.output)/\(edition.slug)",
+                                     RenderError.badInput(plan.output, e.message)))
+                }
+            }
+        }
+        if !asked.isEmpty {
+            printStderr("provoke: no edition is made for " + emails.filter { asked.contains($0.lowercased()) }.joined(separator: ", ")
+                        + ": not a recipient of the outputs rendered (their personalise contacts)")
+            throw ExitCode.invalidInput
+        }
+        return (jobs, failures)
+    }
+
+    private static func ledgerErrorsAsExit<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as LedgerError {
+            for line in error.diagnostics { printStderr("provoke: " + line) }
+            throw ExitCode(error.exitCode)
+        }
+    }
+}
+
+extension Batch {
+    /// The output's `personalise`, when the plan is of a personalised output.
+    func personalise(of plan: OutputPlan) -> Personalise? {
+        projects.first { $0.id == plan.project }?.output(plan.output)?.personalise
+    }
+}
+
+extension LedgerRegistrationOptions {
+    /// Registers the editions written (and those left as they were that the ledger does not know yet), one
+    /// transaction per output: every edition of an output, each planned for its recipient, or none.
+    func registerEditions(_ outputs: [RenderedOutput], in ledger: Ledger?) throws {
+        guard let ledger else { return }
+        var order: [String] = []
+        var byOutput: [String: [RenderedOutput]] = [:]
+        for output in outputs {
+            let key = "\(output.plan.project)/\(output.plan.output)"
+            if byOutput[key] == nil { order.append(key) }
+            byOutput[key, default: []].append(output)
+        }
+        for key in order {
+            let files = byOutput[key]!
+            try reportingLedgerErrors {
+                let registrations = try ledger.registerVideos(files.map { ($0.renderRecord, $0.mp4.path) })
+                let new = registrations.filter(\.isNew).count
+                print("  \(key): \(files.count) editions recorded in \(ledger.path) (\(new) new), each planned for its recipient")
+            }
+        }
+    }
+}

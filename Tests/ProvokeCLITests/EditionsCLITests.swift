@@ -1,0 +1,171 @@
+import Foundation
+import ProvokeSystem
+import XCTest
+
+/// Personal editions from the command line: `render --personal`, the files and tags, the shared pieces encoded
+/// once, what differs between two contacts' pictures, the ledger rows, `deliver`'s refusal, `pending`, `trace`
+/// from tags, from the packets of a re-muxed copy and from the code, and re-runs that redo only what changed.
+extension CLITests {
+    static let hostileName = #"Zoë {role} \b1 {\an8} O'Neil <script> '); DROP TABLE contacts;-- 🎉"#
+
+    func editionsProject() throws {
+        try source("a.mp4", frames: 90)
+        try write("""
+        {"provoke": 1, "project": {"id": "eds", "title": "Increasing access is harmful to health"},
+         "sources": [{"id": "a", "file": "a.mp4"}],
+         "clips": [{"id": "talk", "source": "a", "in": 0, "out": 2}],
+         "cards": [{"id": "for-you", "template": "statement", "duration": 2, "text": "Prepared for {name}, {organisation}"},
+                   {"id": "close", "template": "end", "duration": 2, "text": "Talk to your GP leaders", "url": "wisegp.co.uk"}],
+         "outputs": [{"id": "for-icbs", "audience": "icb", "title": "ICBs", "captions": "none",
+                      "sequence": ["for-you", "talk", "close"], "personalise": {"card": "for-you"}},
+                     {"id": "plain", "audience": "icb", "title": "Plain", "captions": "none", "sequence": ["talk"]}]}
+        """, "manifest.json")
+        // The CSV quotes the hostile name (it has commas' friends: quotes); the emoji-only name has no letters.
+        let quoted = "\"" + CLITests.hostileName.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        try write("""
+        name,email,organisation,role,audience
+        Dr Jane Example,jane@icb.example,NHS Example ICB,Chair,icb
+        \(quoted),zoe@icb.example,Example ICB,CEO,icb
+        🎉,party@icb.example,Party ICB,Lead,icb
+        Gus Gov,gus@gov.example,Treasury,Minister,government
+        """, "contacts.csv")
+        XCTAssertEqual(try provoke(["contacts", "import", "contacts.csv", "--ledger", "l.sqlite"]).status, 0)
+    }
+
+    /// One output frame as 8-bit grey, decoded by the ffmpeg program (a witness).
+    func grey(_ file: String, at seconds: Double) throws -> [UInt8] {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+        p.arguments = ["-v", "error", "-ss", String(seconds), "-i", dir.appendingPathComponent(file).path, "-frames:v", "1",
+                       "-f", "rawvideo", "-pix_fmt", "gray", "-"]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        XCTAssertEqual(data.count, 1280 * 720)
+        return [UInt8](data)
+    }
+
+    /// The box holding every pixel that differs by more than `threshold`, and the largest difference outside it
+    /// would be 0 by construction; so also: how many pixels differ at all.
+    func difference(_ a: [UInt8], _ b: [UInt8], threshold: Int = 24) -> (box: (x0: Int, y0: Int, x1: Int, y1: Int)?, count: Int, maxOutside: Int, outside: (Int, Int, Int, Int)) {
+        var box: (Int, Int, Int, Int)?
+        var count = 0
+        for y in 0..<720 { for x in 0..<1280 where abs(Int(a[y * 1280 + x]) - Int(b[y * 1280 + x])) > threshold {
+            count += 1
+            box = box.map { (min($0.0, x), min($0.1, y), max($0.2, x), max($0.3, y)) } ?? (x, y, x, y)
+        } }
+        return (box.map { (x0: $0.0, y0: $0.1, x1: $0.2, y1: $0.3) }, count, 0, (0, 0, 0, 0))
+    }
+
+    func sha(_ file: String) throws -> String { try SHA256.hex(ofFileAt: dir.appendingPathComponent(file).path) }
+
+    func testPersonalEditionsOneFilePerContactTaggedSharedPiecesAndTraceable() throws {
+        try editionsProject()
+        // Without --personal the personalised output is not made (it would show "{name}"); the plain one is.
+        let plain = try provoke(["render", "manifest.json", "--ledger", "l.sqlite"])
+        XCTAssertEqual(plain.status, 0, plain.err)
+        XCTAssertTrue(plain.out.contains("for-icbs: personalised; its editions are rendered with --personal"), plain.out)
+        XCTAssertEqual(files("out"), ["plain.json", "plain.mp4"])
+
+        let first = try provoke(["render", "manifest.json", "--personal", "--ledger", "l.sqlite"])
+        XCTAssertEqual(first.status, 0, first.err)
+        // Three card pieces and three end cards, one per contact, and one sound track for all three; the clip's
+        // piece comes from the plain render's cache entry: shared by every edition.
+        XCTAssertTrue(first.out.contains("rendered 3 of 3 editions (0 unchanged); 7 pieces and sound tracks encoded, 1 pieces from the cache"), first.out)
+        let names = files("out/for-icbs").filter { $0.hasSuffix(".mp4") }
+        XCTAssertEqual(names, ["dr-jane-example.mp4", "party.mp4", "zoe-role-b1-an8-o-neil-script-drop-table-contacts.mp4"])
+        let jane = "out/for-icbs/dr-jane-example.mp4", zoe = "out/for-icbs/" + names[2]
+        let tags = try ffprobeTags(jane)
+        XCTAssertEqual(tags["recipient"], "jane@icb.example")
+        XCTAssertEqual(tags["output"], "for-icbs")
+        XCTAssertEqual(tags["audience"], "icb")
+        let code = try XCTUnwrap(tags["edition"])
+        XCTAssertNotNil(code.wholeMatch(of: /[0-9A-Z]{4}-[0-9A-Z]{4}/), code)
+        XCTAssertEqual(try ffprobeTags(zoe)["recipient"], "zoe@icb.example")
+        let record = try String(contentsOf: dir.appendingPathComponent("out/for-icbs/dr-jane-example.json"), encoding: .utf8)
+        XCTAssertTrue(record.contains("\"email\" : \"jane@icb.example\"") && record.contains(code), record)
+        XCTAssertTrue(first.out.contains("eds/for-icbs: 3 editions recorded"), first.out)
+
+        // The cards' pictures differ only where the words are; the clip is the same picture; the end cards
+        // differ only in the corner with the code.
+        let card = difference(try grey(jane, at: 1.5), try grey(zoe, at: 1.5))
+        let box = try XCTUnwrap(card.box)
+        XCTAssertGreaterThan(card.count, 2000, "the names differ")
+        XCTAssertTrue(box.x0 >= 128 && box.x1 < 1152 && box.y0 >= 200 && box.y1 < 560, "\(box): inside the text's band of the title-safe area")
+        XCTAssertNil(difference(try grey(jane, at: 3), try grey(zoe, at: 3), threshold: 0).box, "the clip is the same picture")
+        let end = try XCTUnwrap(difference(try grey(jane, at: 5.5), try grey(zoe, at: 5.5)).box)
+        XCTAssertTrue(end.x0 > 900 && end.x1 < 1152 && end.y0 > 590 && end.y1 < 648, "\(end): the code's corner, inside the safe area")
+
+        // The ledger: each edition planned for its own recipient; deliver refuses anyone else.
+        let refused = try provoke(["deliver", jane, "--to", "zoe@icb.example", "--ledger", "l.sqlite"])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.err.contains("Dr Jane Example <jane@icb.example>") && refused.err.contains("not of zoe@icb.example"), refused.err)
+        XCTAssertEqual(try provoke(["deliver", jane, "--to", "jane@icb.example", "--status", "sent", "--ledger", "l.sqlite"]).status, 0)
+        let pending = try provoke(["pending", "eds/for-icbs", "--format", "csv", "--ledger", "l.sqlite"])
+        XCTAssertFalse(pending.out.contains("jane@icb.example"), "Jane holds her own edition: \(pending.out)")
+        XCTAssertTrue(pending.out.contains("zoe@icb.example") && pending.out.contains("party@icb.example"), pending.out)
+
+        // Trace: a copy re-muxed without its tags (new bytes, same packets), and the code read off the card.
+        let remux = Process()
+        remux.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+        remux.arguments = ["-v", "error", "-i", dir.appendingPathComponent(jane).path, "-c", "copy", "-map_metadata", "-1",
+                           dir.appendingPathComponent("forwarded.mp4").path]
+        try remux.run()
+        remux.waitUntilExit()
+        XCTAssertNotEqual(try sha("forwarded.mp4"), try sha(jane))
+        XCTAssertNil(try ffprobeTags("forwarded.mp4")["edition"])
+        let traced = try provoke(["trace", "forwarded.mp4", "--ledger", "l.sqlite"])
+        XCTAssertEqual(traced.status, 0, traced.err)
+        XCTAssertTrue(traced.out.contains("made for: Dr Jane Example <jane@icb.example> (Chair, NHS Example ICB)"), traced.out)
+        XCTAssertTrue(traced.out.contains("found by: its video packets") && traced.out.contains("<- this copy"), traced.out)
+        XCTAssertTrue(traced.out.contains("sent by email to jane@icb.example, version 1"), traced.out)
+        let byTag = try provoke(["trace", zoe, "--ledger", "l.sqlite"])
+        XCTAssertTrue(byTag.out.contains("<zoe@icb.example>") && byTag.out.contains("found by: the file's bytes"), byTag.out)
+        let byCode = try provoke(["trace", code.lowercased().replacingOccurrences(of: "-", with: ""), "--ledger", "l.sqlite"])
+        XCTAssertEqual(byCode.status, 0, byCode.err)
+        XCTAssertTrue(byCode.out.contains("<jane@icb.example>") && byCode.out.contains("found by: the edition code"), byCode.out)
+        XCTAssertEqual(try provoke(["trace", "ZZZZ-ZZZZ", "--ledger", "l.sqlite"]).status, 1)
+
+        // A contact added later: their edition alone is made (its two cards), the others are left as they are.
+        let before = try names.map { try sha("out/for-icbs/" + $0) }
+        try write("name,email,organisation,role,audience\nAnn Later,ann@icb.example,,Lead,icb\n", "later.csv")
+        XCTAssertEqual(try provoke(["contacts", "import", "later.csv", "--ledger", "l.sqlite"]).status, 0)
+        let missing = try provoke(["render", "manifest.json", "--personal", "--ledger", "l.sqlite"])
+        XCTAssertEqual(missing.status, 1, "Ann has no organisation, which her card shows")
+        XCTAssertTrue(missing.err.contains("contact ann@icb.example has no organisation, which card \"for-you\" shows"), missing.err)
+        XCTAssertTrue(missing.out.contains("rendered 0 of 3 editions (3 unchanged); 0 pieces"), missing.out)
+        try write("name,email,organisation,role,audience\nAnn Later,ann@icb.example,Later ICB,Lead,icb\n", "later.csv")
+        XCTAssertEqual(try provoke(["contacts", "import", "later.csv", "--ledger", "l.sqlite"]).status, 0)
+        let later = try provoke(["render", "manifest.json", "--personal", "--ledger", "l.sqlite"])
+        XCTAssertEqual(later.status, 0, later.err)
+        XCTAssertTrue(later.out.contains("rendered 1 of 4 editions (3 unchanged); 2 pieces and sound tracks encoded, 1 pieces from the cache"), later.out)
+        XCTAssertEqual(try names.map { try sha("out/for-icbs/" + $0) }, before)
+        // An edit that touches one contact's card makes a new version of that edition alone.
+        try write("name,email,organisation,role,audience\nDr Jane Example,jane@icb.example,NHS Other ICB,Chair,icb\n", "jane.csv")
+        XCTAssertEqual(try provoke(["contacts", "import", "jane.csv", "--ledger", "l.sqlite"]).status, 0)
+        let edited = try provoke(["render", "manifest.json", "--personal", "--ledger", "l.sqlite", "--to", "jane@icb.example", "zoe@icb.example"])
+        XCTAssertEqual(edited.status, 0, edited.err)
+        XCTAssertTrue(edited.out.contains("rendered 1 of 2 editions (1 unchanged); 1 pieces and sound tracks encoded"), edited.out)
+        XCTAssertNotEqual(try sha(jane), before[0])
+        XCTAssertEqual(try ffprobeTags(jane)["edition"], code, "a new version keeps its edition's code")
+        let versions = try provoke(["trace", jane, "--ledger", "l.sqlite"])
+        XCTAssertTrue(versions.out.contains("version 2 of 2"), versions.out)
+        // --to someone who gets no edition of what is rendered: nothing is made.
+        XCTAssertEqual(try provoke(["render", "manifest.json", "--personal", "--ledger", "l.sqlite", "--to", "gus@gov.example"]).status, 1)
+    }
+
+    func ffprobeTags(_ file: String) throws -> [String: String] {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/ffprobe")
+        p.arguments = ["-v", "error", "-print_format", "json", "-show_entries", "format_tags", dir.appendingPathComponent(file).path]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        return (json?["format"] as? [String: Any])?["tags"] as? [String: String] ?? [:]
+    }
+}
