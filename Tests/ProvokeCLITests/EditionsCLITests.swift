@@ -67,7 +67,7 @@ extension CLITests {
         let plain = try provoke(["render", "manifest.json", "--ledger", "l.sqlite"])
         XCTAssertEqual(plain.status, 0, plain.err)
         XCTAssertTrue(plain.out.contains("for-icbs: personalised; its editions are rendered with --personal"), plain.out)
-        XCTAssertEqual(files("out"), ["plain.json", "plain.mp4"])
+        XCTAssertEqual(files("out"), ["plain.json", "plain.mp4", "plain.png"])
 
         let first = try provoke(["render", "manifest.json", "--personal", "--ledger", "l.sqlite"])
         XCTAssertEqual(first.status, 0, first.err)
