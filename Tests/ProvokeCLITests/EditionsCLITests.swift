@@ -169,3 +169,56 @@ extension CLITests {
         return (json?["format"] as? [String: Any])?["tags"] as? [String: String] ?? [:]
     }
 }
+
+extension CLITests {
+    /// The editions of an output go into the ledger in one transaction: a process killed outright after the first
+    /// edition's row was written (SIGKILL from inside SQLite's own `sqlite3_step`, interposed with LD_PRELOAD,
+    /// just before the second edition's INSERT runs) leaves none of them; the next render records all three.
+    func testKillInTheMiddleOfRecordingEditionsLeavesNoneAndTheNextRunRecordsAll() throws {
+        try editionsProject()
+        try write("""
+        #define _GNU_SOURCE
+        #include <dlfcn.h>
+        #include <signal.h>
+        #include <string.h>
+        typedef struct sqlite3_stmt sqlite3_stmt;
+        extern const char *sqlite3_sql(sqlite3_stmt *);
+        int sqlite3_step(sqlite3_stmt *statement) {
+            static int (*real)(sqlite3_stmt *);
+            static int editions;
+            if (!real) real = (int (*)(sqlite3_stmt *))dlsym(RTLD_NEXT, "sqlite3_step");
+            const char *sql = sqlite3_sql(statement);
+            if (sql && strstr(sql, "INSERT INTO editions") && ++editions == 2) raise(SIGKILL);
+            return real(statement);
+        }
+        """, "kill-on-second-edition.c")
+        let cc = Process()
+        cc.executableURL = URL(fileURLWithPath: "/usr/bin/cc")
+        cc.arguments = ["-shared", "-fPIC", "-o", "kill-on-second-edition.so", "kill-on-second-edition.c", "-ldl"]
+        cc.currentDirectoryURL = dir
+        try cc.run()
+        cc.waitUntilExit()
+        XCTAssertEqual(cc.terminationStatus, 0, "cc could not build the fault injector")
+
+        let preload = ["LD_PRELOAD": dir.appendingPathComponent("kill-on-second-edition.so").path]
+        let killed = try provokeRun(["render", "manifest.json", "--personal", "--ledger", "l.sqlite"], environment: preload).run
+        XCTAssertEqual(killed.status, SIGKILL, "killed in the middle of the transaction: \(killed.err)")
+        let before = try provoke(["deliveries", "--ledger", "l.sqlite", "--format", "csv"])
+        XCTAssertEqual(before.status, 0, before.err)
+        XCTAssertFalse(before.out.contains("for-icbs"), "no edition's row survived the kill:\n\(before.out)")
+        let jane = "out/for-icbs/dr-jane-example.mp4"
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent(jane).path),
+                      "the editions landed before the ledger was written")
+        XCTAssertNotEqual(try provoke(["trace", jane, "--ledger", "l.sqlite"]).status, 0, "the ledger knows no edition")
+
+        let again = try provoke(["render", "manifest.json", "--personal", "--ledger", "l.sqlite"])
+        XCTAssertEqual(again.status, 0, again.err)
+        let after = try provoke(["deliveries", "--ledger", "l.sqlite", "--format", "csv"])
+        let rows = after.out.split(whereSeparator: \.isNewline).filter { $0.contains("for-icbs") }  // CSV lines end in CRLF
+        XCTAssertEqual(rows.count, 3, "all three editions recorded, each planned for its recipient:\n\(after.out)")
+        for email in ["jane@icb.example", "zoe@icb.example", "party@icb.example"] {
+            XCTAssertTrue(rows.contains { $0.contains(email) && $0.contains("planned") }, "\(email):\n\(after.out)")
+        }
+        XCTAssertEqual(try provoke(["trace", jane, "--ledger", "l.sqlite"]).status, 0)
+    }
+}
