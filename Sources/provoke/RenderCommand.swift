@@ -266,6 +266,12 @@ struct CachePrune: ParsableCommand {
     @Option(help: "The cache folder. Default: .provoke-cache/ beside the first manifest.")
     var cache: String?
 
+    @Option(name: .customLong("ledger"),
+            help: ArgumentHelp("The ledger whose contacts the personalised outputs' editions are made for: their own "
+                               + "cards stay too. Default: $\(Ledger.environmentVariable), else ./\(Ledger.defaultFileName); "
+                               + "without one, only what the editions share stays.", valueName: "path"))
+    var ledgerPath: String?
+
     func validate() throws {
         if manifests.isEmpty { throw ValidationError("name the manifests whose entries stay") }
     }
@@ -273,7 +279,18 @@ struct CachePrune: ParsableCommand {
     func run() throws {
         let batch = try Batch(manifests: manifests, outputs: [], outDir: nil, probeMedia: true, quietWarnings: true)
         let folder = batch.cacheFolder(cache)
-        let keep = Set(try BatchRenderer().entries(batch.jobs).map(\.key))
+        var jobs = batch.jobs
+        if jobs.contains(where: { batch.personalise(of: $0.plan) != nil }) {
+            // The editions render --personal would make now: each one's cards are entries in use. A ledger that is
+            // not there is not created here.
+            let path = Ledger.location(option: ledgerPath)
+            if FileKind(path: path) == .regular {
+                jobs += try EditionJobs.make(batch, ledger: try Ledger(path: path), to: []).jobs
+            } else {
+                print("\(path): no ledger, so the personal editions' own cards are not kept (--ledger names one)")
+            }
+        }
+        let keep = Set(try BatchRenderer().entries(jobs).map(\.key))
         let cache = try RenderCache(directory: folder)
         let (removed, freed) = cache.prune(keeping: keep)
         print("\(folder.path): removed \(removed) entries (\(megabytes(freed))); kept \(cache.entries().count)")

@@ -222,3 +222,25 @@ extension CLITests {
         XCTAssertEqual(try provoke(["trace", jane, "--ledger", "l.sqlite"]).status, 0)
     }
 }
+
+extension CLITests {
+    /// `cache prune` keeps what `render --personal` would use: every edition's own cards, found through the
+    /// ledger's contacts; without a ledger only the shared entries stay, and it says so.
+    func testCachePruneKeepsTheEditionsCardsWhenItHasTheLedger() throws {
+        try editionsProject()
+        let first = try provoke(["render", "manifest.json", "--personal", "--ledger", "l.sqlite"])
+        XCTAssertEqual(first.status, 0, first.err)
+        let kept = try provoke(["cache", "prune", "manifest.json", "--ledger", "l.sqlite"])
+        XCTAssertEqual(kept.status, 0, kept.err)
+        XCTAssertTrue(kept.out.contains("removed 0 entries"), kept.out)
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("out/for-icbs"))
+        let again = try provoke(["render", "manifest.json", "--personal", "--ledger", "l.sqlite"])
+        XCTAssertTrue(again.out.contains("rendered 3 of 3 editions (0 unchanged); 0 pieces and sound tracks encoded"), again.out)
+
+        let without = try provoke(["cache", "prune", "manifest.json", "--ledger", "none.sqlite"])
+        XCTAssertEqual(without.status, 0, without.err)
+        XCTAssertTrue(without.out.contains("none.sqlite: no ledger, so the personal editions' own cards are not kept"), without.out)
+        XCTAssertTrue(without.out.contains("removed 6 entries"), "each edition's two cards:\n\(without.out)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("none.sqlite").path))
+    }
+}
