@@ -270,31 +270,38 @@ extension SampleMedia {
     /// The first audio stream of a file, decoded and mixed to one channel of floats at `rate` (the
     /// speech for `.speech`; the tests also listen to outputs with it).
     public static func decodeMono(_ path: String, rate: Int) throws -> [Float] {
+        let fifo = try decodeAudio(path, rate: rate, channels: 1)
+        let all = try fifo.read(fifo.count, sampleRate: rate)
+        return all.withPlane(0) { raw, _ in
+            Array(UnsafeBufferPointer(start: UnsafeMutableRawPointer(raw).assumingMemoryBound(to: Float.self), count: all.sampleCount))
+        }
+    }
+
+    /// The first audio stream of a file, decoded whole and resampled to planar floats at `rate` with `channels`
+    /// channels (tests measure and listen to outputs with it).
+    public static func decodeAudio(_ path: String, rate: Int, channels: Int) throws -> AudioFifo {
         let input = try InputFile(path: path)
         guard let info = input.bestStream(.audio) else {
             throw FFmpegError(call: "av_find_best_stream", file: path, reason: "no audio stream")
         }
         input.select(streams: [info.index])
         let decoder = try Decoder(input, stream: info.index)
-        let fifo = AudioFifo(channels: 1)
+        let fifo = AudioFifo(channels: channels)
         var resampler: Resampler?
         let packet = Packet(), frame = Frame()
         var atEnd = false
         while !atEnd {
             if try input.read(into: packet) == .endOfFile { atEnd = true; try decoder.send(nil) }
-        else if packet.streamIndex == info.index { try decoder.send(packet) } else { continue }
+            else if packet.streamIndex == info.index { try decoder.send(packet) } else { continue }
             while try decoder.receive(into: frame) == .frame {
                 if resampler == nil {
                     resampler = try Resampler(inputRate: frame.sampleRate, inputChannels: frame.channelCount,
-                                              inputFormat: frame.sampleFormat, outputRate: rate, outputChannels: 1)
+                                              inputFormat: frame.sampleFormat, outputRate: rate, outputChannels: channels)
                 }
                 try resampler!.convert(frame, into: fifo)
             }
         }
         try resampler?.convert(nil, into: fifo)
-        let all = try fifo.read(fifo.count, sampleRate: rate)
-        return all.withPlane(0) { raw, _ in
-            Array(UnsafeBufferPointer(start: UnsafeMutableRawPointer(raw).assumingMemoryBound(to: Float.self), count: all.sampleCount))
-        }
+        return fifo
     }
 }

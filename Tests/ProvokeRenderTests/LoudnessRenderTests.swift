@@ -145,27 +145,8 @@ final class LoudnessRenderTests: XCTestCase {
 
     /// EBU R128 of a file's decoded sound (stereo, 48 kHz), or of a range of it, through libavfilter's ebur128.
     func loudness(of path: String, seconds range: Range<Double>? = nil) throws -> LoudnessReading {
-        let input = try InputFile(path: path)
-        let info = try XCTUnwrap(input.bestStream(.audio))
-        input.select(streams: [info.index])
-        let decoder = try Decoder(input, stream: info.index)
+        let fifo = try SampleMedia.decodeAudio(path, rate: 48_000, channels: 2)
         let meter = try LoudnessMeter(sampleRate: 48_000, channels: 2, truePeak: true)
-        let fifo = AudioFifo(channels: 2)
-        var resampler: Resampler?
-        let packet = Packet(), frame = Frame()
-        var atEnd = false
-        while !atEnd {
-            if try input.read(into: packet) == .endOfFile { atEnd = true; try decoder.send(nil) }
-            else if packet.streamIndex == info.index { try decoder.send(packet) } else { continue }
-            while try decoder.receive(into: frame) == .frame {
-                if resampler == nil {
-                    resampler = try Resampler(inputRate: frame.sampleRate, inputChannels: frame.channelCount,
-                                              inputFormat: frame.sampleFormat, outputRate: 48_000, outputChannels: 2)
-                }
-                try resampler!.convert(frame, into: fifo)
-            }
-        }
-        try resampler?.convert(nil, into: fifo)
         let start = range.map { Int($0.lowerBound * 48_000) } ?? 0
         let end = range.map { min(fifo.count, Int($0.upperBound * 48_000)) } ?? fifo.count
         try fifo.drop(start)
