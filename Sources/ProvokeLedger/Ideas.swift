@@ -43,11 +43,32 @@ public struct Campaign: Sendable {
     public var videoIdeas: [[Int]]
     /// By date, then contact.
     public var deliveries: [Receipt]
+    /// For each video that is a personal edition, its recipient's email (lowercased); nil for an output's one
+    /// file. A recipient's newest edition is the version they should hold, whatever was rendered for others after.
+    public var editionRecipients: [String?]
 
     public init(contacts: [Contact], videos: [Video], ideas: [CampaignIdea], videoIdeas: [[Int]],
-                deliveries: [Receipt]) {
+                deliveries: [Receipt], editionRecipients: [String?]? = nil) {
         self.contacts = contacts; self.videos = videos; self.ideas = ideas; self.videoIdeas = videoIdeas
         self.deliveries = deliveries
+        self.editionRecipients = editionRecipients ?? Array(repeating: nil, count: videos.count)
+    }
+
+    /// Whether `video` is the newest of its kind: the newest version of its output, or for a personal edition
+    /// the newest version of that recipient's edition.
+    public func isNewest(_ video: Int) -> Bool {
+        let v = videos[video], recipient = editionRecipients[video]
+        var next = video + 1  // versions of an output are adjacent, oldest first
+        while next < videos.count, videos[next].project == v.project, videos[next].output == v.output {
+            if editionRecipients[next] == recipient { return false }
+            next += 1
+        }
+        return true
+    }
+
+    /// How many personal editions (recipients) the output whose versions are `versions` has; 0 for an ordinary one.
+    public func editionCount(_ versions: [Int]) -> Int {
+        Set(versions.compactMap { editionRecipients[$0] }).count
     }
 
     /// The outputs (`project/output`), each as the indexes of its versions in `videos`, oldest first.
@@ -139,8 +160,14 @@ extension Ledger {
                                         date: row.text(3), status: DeliveryStatus(rawValue: row.text(4)) ?? .sent,
                                         note: row.text(5))
             }.compactMap { $0 }
+            var recipients = [String?](repeating: nil, count: videos.count)
+            for (video, email) in try db.query("""
+                SELECT v.id, e.email FROM videos v JOIN editions e ON e.id = v.edition_id
+                """, [], { ($0.int64(0), $0.text(1)) }) {
+                if let v = videoIndex[video] { recipients[v] = email.lowercased() }
+            }
             return Campaign(contacts: contacts, videos: videos, ideas: ideas, videoIdeas: videoIdeas,
-                            deliveries: deliveries)
+                            deliveries: deliveries, editionRecipients: recipients)
         }
     }
 }

@@ -89,13 +89,13 @@ public struct ReportModel: Sendable {
         var receipts = [Receipt](repeating: .none, count: campaign.contacts.count * groups.count)
         var reachedAnything = Set<Int>()
         var planned = [Set<Int>](repeating: [], count: groups.count)
-        for delivery in campaign.deliveries where delivery.status == .planned
-            && delivery.video == groups[outputOf[delivery.video]].last! {
+        // The newest version is the output's newest file, or for a personal edition its recipient's newest.
+        for delivery in campaign.deliveries where delivery.status == .planned && campaign.isNewest(delivery.video) {
             planned[outputOf[delivery.video]].insert(delivery.contact)
         }
         for delivery in campaign.deliveries where delivery.status.hasReachedContact {
             let o = outputOf[delivery.video]
-            let got: Receipt = delivery.video == groups[o].last! ? .latest : .older
+            let got: Receipt = campaign.isNewest(delivery.video) ? .latest : .older
             let slot = delivery.contact * groups.count + o
             if got.rawValue > receipts[slot].rawValue { receipts[slot] = got }
             reachedAnything.insert(delivery.contact)

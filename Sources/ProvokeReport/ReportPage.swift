@@ -89,8 +89,13 @@ private struct Page {
     mutating func summary() {
         let reached = model.audiences.reduce(0) { $0 + $1.reached }
         let notYet = model.ideas.filter { !$0.isDelivered }.count
-        let older = campaign.videos.count - model.outputs.count
-        let olderFiles = older == 0 ? "" : " (and \(older) older version\(older == 1 ? "" : "s"))"
+        // A personal edition is a file of its own, not an older version of its output.
+        let editions = model.outputs.reduce(0) { $0 + campaign.editionCount($1.versions) }
+        let older = campaign.videos.indices.filter { !campaign.isNewest($0) }.count
+        let olderVersions = older == 0 ? "" : "\(older) older version\(older == 1 ? "" : "s")"
+        let olderFiles = editions > 0
+            ? " (\(editions) personal edition\(editions == 1 ? "" : "s")\(older == 0 ? "" : ", and \(olderVersions)"))"
+            : older == 0 ? "" : " (and \(olderVersions))"
         out += """
         <section aria-labelledby="summary-h"><h2 id="summary-h">At a glance</h2>
         <ul class="figures">
@@ -130,15 +135,24 @@ private struct Page {
         out += "<dt>Duration</dt><dd>\(Format.duration(v.duration))</dd>\n"
         out += "<dt>Size</dt><dd>\(output.details.size.map(Format.size) ?? "file not found at \(e(v.path))")</dd>\n"
         out += "<dt>Rendered</dt><dd>\(e(Format.time(v.renderedAt)))</dd>\n"
-        out += "<dt>Version</dt><dd>\(e(v.shortSHA)), the latest"
-        if output.versions.count > 1 {
-            out += " of \(output.versions.count); older:"
-            for (n, older) in output.versions.dropLast().reversed().enumerated() {
-                let o = campaign.videos[older]
-                out += "\(n == 0 ? "" : ",") \(e(o.shortSHA)) (rendered \(e(Format.time(o.renderedAt))))"
-            }
+        let editions = campaign.editionCount(output.versions)
+        if editions > 0 {
+            // One file per recipient: listing them as versions would bury the real ones.
+            let older = output.versions.filter { !campaign.isNewest($0) }.count
+            out += "<dt>Editions</dt><dd>\(editions) personal edition\(editions == 1 ? "" : "s"), one per recipient"
+            out += older == 0 ? "" : ", and \(older) older version\(older == 1 ? "" : "s") of them"
+            out += "; the newest shown: \(e(v.shortSHA))"
         } else {
-            out += " (the only version)"
+            out += "<dt>Version</dt><dd>\(e(v.shortSHA)), the latest"
+            if output.versions.count > 1 {
+                out += " of \(output.versions.count); older:"
+                for (n, older) in output.versions.dropLast().reversed().enumerated() {
+                    let o = campaign.videos[older]
+                    out += "\(n == 0 ? "" : ",") \(e(o.shortSHA)) (rendered \(e(Format.time(o.renderedAt))))"
+                }
+            } else {
+                out += " (the only version)"
+            }
         }
         out += "</dd>\n</dl>\n"
 

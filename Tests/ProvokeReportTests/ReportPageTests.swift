@@ -87,6 +87,45 @@ final class ReportPageTests: XCTestCase {
         XCTAssertEqual(model.grids.map(\.contacts.count), [2, 1])
     }
 
+    /// Personal editions are files of their own, not versions of each other: a recipient who holds the newest
+    /// version of their own edition has the latest, however many editions were rendered for others after it.
+    func testEachRecipientsOwnEditionIsTheirLatest() throws {
+        let folder = try TempFolder()
+        let ledger = try Ledger(path: folder.path("ledger.sqlite"))
+        try ledger.upsertContacts([Contact(name: "Ann", email: "ann@icb.example", organisation: "A ICB", audience: .icb),
+                                   Contact(name: "Bob", email: "bob@icb.example", organisation: "B ICB", audience: .icb),
+                                   Contact(name: "Cy", email: "cy@icb.example", organisation: "C ICB", audience: .icb)])
+        let editions = try ledger.editions(project: "campaign", output: "for-icbs",
+                                           for: try ledger.editionRecipients(.audience, audience: .icb))
+        func file(_ edition: Edition, sha: Int, at: String) -> (record: RenderRecord, path: String) {
+            var r = record(output: "for-icbs", audience: .icb, title: "For you", sha: sha, at: at)
+            r.edition = EditionRecord(recipient: edition.recipient, code: edition.code, slug: edition.slug,
+                                      videoPacketsSHA256: fakeSHA(100 + sha))
+            return (r, folder.path("out/for-icbs/\(edition.slug).mp4"))
+        }
+        // Ann's edition, then Bob's and Cy's; then a second version of Cy's only.
+        let first = try ledger.registerVideos(editions.enumerated().map { file($1, sha: $0 + 1, at: "2026-05-0\($0 + 1)T10:00:00Z") })
+        let cyAgain = try ledger.registerVideos([file(editions[2], sha: 9, at: "2026-05-09T10:00:00Z")])
+        for (n, edition) in editions.enumerated().prefix(2) {
+            try ledger.deliver(DeliveryRequest(video: first[n].video, recipients: .emails([edition.recipient.email]),
+                                               status: .sent))
+        }
+        try ledger.deliver(DeliveryRequest(video: first[2].video, recipients: .emails(["cy@icb.example"]), status: .sent))
+        _ = cyAgain
+
+        let model = ReportModel(campaign: try ledger.campaign(), projects: [], generatedAt: "now", ledger: "l") { _ in VideoDetails() }
+        XCTAssertEqual(model.outputs.count, 1)
+        XCTAssertEqual(model.outputs[0].delivered, 2, "Ann and Bob hold the newest of their own editions")
+        XCTAssertEqual(model.outputs[0].olderVersion.map { model.campaign.contacts[$0].email }, ["cy@icb.example"],
+                       "Cy holds the first version of hers; a second was rendered since")
+        XCTAssertEqual(model.outputs[0].neverReceived, [])
+        XCTAssertEqual(model.campaign.editionCount(model.outputs[0].versions), 3)
+
+        let page = ReportPage.html(model)
+        XCTAssertTrue(page.contains("1</strong> video (3 personal editions, and 1 older version)"), page)
+        XCTAssertTrue(page.contains("3 personal editions, one per recipient, and 1 older version of them"), page)
+    }
+
     func testOnlyAnEarlierReportOrAnEmptyFolderIsReplaced() throws {
         let folder = try TempFolder()
         let ledger = try hostileLedger(folder)
