@@ -124,16 +124,22 @@ enum Schema {
     }
 
     /// What the file is, when no migration is needed (nil: migrate it).
+    /// The three facts are read by one statement, so they come from one snapshot of the file: read one by one,
+    /// another process creating the ledger could commit in between, and a half-seen new ledger (no mark yet,
+    /// but tables) would look like another program's database.
     static func inspect(_ connection: Connection) throws -> MigrationOutcome? {
-        let version = try self.version(connection)
-        let appID = try connection.scalar("PRAGMA application_id")?.intValue ?? 0
+        let facts = try connection.query("""
+            SELECT (SELECT user_version FROM pragma_user_version),
+                   (SELECT application_id FROM pragma_application_id),
+                   (SELECT count(*) FROM sqlite_schema)
+            """) { ($0.int(0), $0.int(1), $0.int(2)) }.first ?? (0, 0, 0)
+        let (version, appID, tables) = facts
         if appID == Int(applicationID) {
             if version > currentVersion { return .newer(version) }
             return version == currentVersion ? .upToDate : nil
         }
         // Not marked as ours: only an empty database may become a ledger. Anything else (tables, a
         // version or another application id) is another program's file, left untouched.
-        let tables = try connection.scalar("SELECT count(*) FROM sqlite_schema")?.intValue ?? 0
         return appID == 0 && version == 0 && tables == 0 ? nil : .foreign
     }
 
