@@ -82,9 +82,9 @@ struct DeliveryFilterOptions: ParsableArguments {
 // MARK: - Running and reporting
 
 /// Prints a `LedgerError` as `provoke: file: message` lines on stderr and exits with its code.
-func reportingErrors(_ body: () throws -> Void) throws {
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     do {
-        try body()
+        return try body()
     } catch let error as LedgerError {
         for line in error.diagnostics { printError("provoke: " + line) }
         throw ExitCode(error.exitCode)

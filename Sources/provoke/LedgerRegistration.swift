@@ -15,7 +15,7 @@ struct LedgerRegistrationOptions: ParsableArguments {
     /// record the result stops the render at once, with its own message. Nil with --no-ledger.
     func openChecked() throws -> Ledger? {
         guard !noLedger else { return nil }
-        return try reportingLedgerErrors {
+        return try reportingErrors {
             let ledger = try Ledger(path: Ledger.location(option: ledger))
             try ledger.requireIntact()
             return ledger
@@ -24,7 +24,7 @@ struct LedgerRegistrationOptions: ParsableArguments {
 
     func register(_ output: RenderedOutput, in ledger: Ledger?) throws {
         guard let ledger else { return }
-        try reportingLedgerErrors {
+        try reportingErrors {
             let registration = try ledger.registerVideo(output.renderRecord, path: output.mp4.path)
             print("  recorded in \(ledger.path)\(registration.isNew ? "" : " (same file as before)")")
         }
@@ -34,16 +34,7 @@ struct LedgerRegistrationOptions: ParsableArguments {
     /// `--no-ledger`, or into another ledger); a known one is left alone, so a re-run changes nothing.
     func registerIfNew(_ output: RenderedOutput, in ledger: Ledger?) throws {
         guard let ledger else { return }
-        let known = try reportingLedgerErrors { try ledger.video(sha256: output.sha256) != nil }
+        let known = try reportingErrors { try ledger.video(sha256: output.sha256) != nil }
         if !known { try register(output, in: ledger) }
-    }
-
-    func reportingLedgerErrors<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as LedgerError {
-            for line in error.diagnostics { printStderr("provoke: " + line) }
-            throw ExitCode(error.exitCode)
-        }
     }
 }

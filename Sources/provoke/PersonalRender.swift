@@ -18,7 +18,7 @@ enum EditionJobs {
         for job in batch.jobs {
             guard let personalise = batch.personalise(of: job.plan) else { continue }
             let plan = job.plan
-            var contacts = try ledgerErrorsAsExit { try ledger.editionRecipients(personalise.contacts, audience: plan.audience) }
+            var contacts = try reportingErrors { try ledger.editionRecipients(personalise.contacts, audience: plan.audience) }
             if !emails.isEmpty {
                 contacts = contacts.filter { asked.contains($0.email.lowercased()) }
                 for contact in contacts { asked.remove(contact.email.lowercased()) }
@@ -28,7 +28,7 @@ enum EditionJobs {
                     + "\(plan.audience.rawValue) audience in the ledger, so no editions (provoke contacts import)")))
                 continue
             }
-            let editions = try ledgerErrorsAsExit {
+            let editions = try reportingErrors {
                 try ledger.editions(project: plan.project, output: plan.output, for: contacts)
             }
             let folder = job.directory.appendingPathComponent(plan.output, isDirectory: true)
@@ -47,15 +47,6 @@ enum EditionJobs {
             throw ExitCode.invalidInput
         }
         return (jobs, failures)
-    }
-
-    private static func ledgerErrorsAsExit<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as LedgerError {
-            for line in error.diagnostics { printStderr("provoke: " + line) }
-            throw ExitCode(error.exitCode)
-        }
     }
 }
 
@@ -80,7 +71,7 @@ extension LedgerRegistrationOptions {
         }
         for key in order {
             let files = byOutput[key]!
-            try reportingLedgerErrors {
+            try reportingErrors {
                 let registrations = try ledger.registerVideos(files.map { ($0.renderRecord, $0.mp4.path) })
                 let new = registrations.filter(\.isNew).count
                 print("  \(key): \(files.count) editions recorded in \(ledger.path) (\(new) new), each planned for its recipient")

@@ -183,7 +183,7 @@ struct Render: ParsableCommand {
             }
             var unknown: [RenderedOutput] = []
             for output in result.unchanged {
-                let known = try self.ledger.reportingLedgerErrors { try ledger?.video(sha256: output.sha256) != nil }
+                let known = try reportingErrors { try ledger?.video(sha256: output.sha256) != nil }
                 if !known { unknown.append(output) }
             }
             try self.ledger.registerEditions(result.written + unknown, in: ledger)
