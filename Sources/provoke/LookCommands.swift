@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ProvokeLedger
 import ProvokeManifest
 import ProvokeRender
 import ProvokeSystem
@@ -26,6 +27,8 @@ struct Still: ParsableCommand {
             help: ArgumentHelp("The PNG to write. Default: <output>-<time>.png in the current folder.", valueName: "file.png"))
     var file: String?
 
+    @OptionGroup var edition: EditionPreviewOptions
+
     func run() throws {
         Interruption.install(.exitAtOnce)
         let microseconds: Int64
@@ -37,7 +40,8 @@ struct Still: ParsableCommand {
             throw ExitCode.usage
         }
         let project = try loadProject(manifest, probeMedia: true, quietWarnings: true)
-        guard let plan = try planOrUsageError(project, [output]).outputs.first else { throw ExitCode.usage }
+        guard let planned = try planOrUsageError(project, [output]).outputs.first else { throw ExitCode.usage }
+        let plan = try edition.plan(planned, of: project)
         // The frame on screen at that time: the latest frame starting at or before it.
         let frame = plan.format.clock.frame(at: microseconds)
         guard frame < plan.frameCount else {
@@ -65,13 +69,63 @@ struct StoryboardCommand: ParsableCommand {
             help: ArgumentHelp("The PNG to write. Default: <output>-storyboard.png in the current folder.", valueName: "file.png"))
     var file: String?
 
+    @OptionGroup var edition: EditionPreviewOptions
+
     func run() throws {
         Interruption.install(.exitAtOnce)
         let project = try loadProject(manifest, probeMedia: true, quietWarnings: true)
-        guard let plan = try planOrUsageError(project, [output]).outputs.first else { throw ExitCode.usage }
+        guard let planned = try planOrUsageError(project, [output]).outputs.first else { throw ExitCode.usage }
+        let plan = try edition.plan(planned, of: project)
         let destination = URL(fileURLWithPath: file ?? "\(output)-storyboard.png")
         try writePicture(destination, output: output) { try Renderer().storyboardPNG(plan) }
         print("\(output): \(plan.segments.count) items -> \(destination.path)")
+    }
+}
+
+/// What `still` and `storyboard` show of a personalised output: its card's placeholders as written, or with
+/// `--to`, that contact's edition exactly as `render --personal` makes it (name, code, file name). The ledger
+/// is only read: looking registers no edition.
+struct EditionPreviewOptions: ParsableArguments {
+    @Option(name: .customLong("to"),
+            help: ArgumentHelp("For a personalised output: show this contact's edition.", valueName: "email"))
+    var to: String?
+
+    @Option(name: .customLong("ledger"),
+            help: ArgumentHelp("With --to: the ledger holding the contact. Default: $\(Ledger.environmentVariable), else"
+                               + " ./\(Ledger.defaultFileName).", valueName: "path"))
+    var ledgerPath: String?
+
+    func plan(_ plan: OutputPlan, of project: Project) throws -> OutputPlan {
+        guard let personalise = project.output(plan.output)?.personalise else {
+            if let to {
+                printStderr("provoke: --to \(to): output \"\(plan.output)\" is not personalised (it has no \"personalise\" key)")
+                throw ExitCode.usage
+            }
+            return plan
+        }
+        guard let to else {
+            printStderr("provoke: note: output \"\(plan.output)\" is personalised; its card is shown with the placeholders"
+                        + " as written (--to EMAIL shows that contact's edition)")
+            return plan
+        }
+        let path = Ledger.location(option: ledgerPath)
+        guard FileManager.default.fileExists(atPath: path) else {
+            printStderr("provoke: \(path): no ledger here, so no contact \(to) (--ledger names another)")
+            throw ExitCode.invalidInput
+        }
+        let edition = try reportingErrors {
+            let ledger = try Ledger(path: path)
+            guard let contact = try ledger.contact(email: to) else {
+                throw LedgerError(.badInput, file: path, "unknown contact: \(to)")
+            }
+            return try ledger.editions(project: plan.project, output: plan.output, for: [contact])[0]
+        }
+        do {
+            return try plan.personalised(edition, card: personalise.card)
+        } catch let e as EditionError {
+            printStderr("provoke: \(plan.output): \(e.message)")
+            throw ExitCode.invalidInput
+        }
     }
 }
 

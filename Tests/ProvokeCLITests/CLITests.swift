@@ -14,7 +14,9 @@ final class CLITests: XCTestCase {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     }
 
-    override func tearDown() { try? FileManager.default.removeItem(at: dir) }
+    override func tearDown() {
+        if ProcessInfo.processInfo.environment["PROVOKE_KEEP_TEST_FILES"] == nil { try? FileManager.default.removeItem(at: dir) }
+    }
 
     static var executable: URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("provoke")

@@ -174,6 +174,44 @@ extension CLITests {
     /// The editions of an output go into the ledger in one transaction: a process killed outright after the first
     /// edition's row was written (SIGKILL from inside SQLite's own `sqlite3_step`, interposed with LD_PRELOAD,
     /// just before the second edition's INSERT runs) leaves none of them; the next render records all three.
+    /// `still --to` shows a contact's edition as `render --personal` will make it (name and code), reading the
+    /// ledger without writing to it; without `--to` the placeholders are shown as written, with a note.
+    func testStillShowsAContactsEditionBeforeItIsRenderedAndRecordsNothing() throws {
+        try editionsProject()
+        let ledgerBefore = try sha("l.sqlite")
+        func still(_ at: String, _ png: String, _ extra: [String]) throws -> Run {
+            try provoke(["still", "manifest.json", "--output", "for-icbs", "--at", at, "-o", png] + extra)
+        }
+        let janeArgs = ["--to", "jane@icb.example", "--ledger", "l.sqlite"]
+        for (at, png) in [("1.5", "jane-card.png"), ("5.5", "jane-end.png")] {
+            let look = try still(at, png, janeArgs)
+            XCTAssertEqual(look.status, 0, look.err)
+        }
+        let asWritten = try still("1.5", "as-written.png", [])
+        XCTAssertEqual(asWritten.status, 0, asWritten.err)
+        XCTAssertTrue(asWritten.err.contains("its card is shown with the placeholders as written"), asWritten.err)
+        XCTAssertEqual(try sha("l.sqlite"), ledgerBefore, "looking records no edition")
+
+        let render = try provoke(["render", "manifest.json", "--personal", "--to", "jane@icb.example", "--ledger", "l.sqlite"])
+        XCTAssertEqual(render.status, 0, render.err)
+        let jane = "out/for-icbs/dr-jane-example.mp4"
+        // The still and the encoded frame differ by coding noise only: a few pixels, against thousands of text.
+        let card = difference(try grey("jane-card.png", at: 0), try grey(jane, at: 1.5))
+        XCTAssertLessThan(card.count, 200, "the card with Jane's name, as rendered")
+        let end = difference(try grey("jane-end.png", at: 0), try grey(jane, at: 5.5))
+        XCTAssertLessThan(end.count, 200, "the end card with Jane's code, as rendered")
+        XCTAssertGreaterThan(difference(try grey("as-written.png", at: 0), try grey(jane, at: 1.5)).count, 2000,
+                             "{name} as written is not Jane's name")
+
+        let notPersonal = try provoke(["still", "manifest.json", "--output", "plain", "--at", "0.5"] + janeArgs)
+        XCTAssertEqual(notPersonal.status, 2)
+        XCTAssertTrue(notPersonal.err.contains(#"output "plain" is not personalised"#), notPersonal.err)
+        let unknown = try still("1.5", "nobody.png", ["--to", "nobody@x.org", "--ledger", "l.sqlite"])
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.err.contains("unknown contact: nobody@x.org"), unknown.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("nobody.png").path))
+    }
+
     func testKillInTheMiddleOfRecordingEditionsLeavesNoneAndTheNextRunRecordsAll() throws {
         try editionsProject()
         try write("""
