@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ProvokeRender
+import ProvokeSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,9 +24,9 @@ final class BatchProgress: @unchecked Sendable {  // everything is guarded by `l
     private let lock = NSLock()
     private let style: ProgressStyle
     private let isTTY = isatty(STDERR_FILENO) != 0
-    private let started = Date()
     private var order: [String] = []
-    private var outputs: [String: (done: Int, total: Int, atStart: Int, pieces: Int, cached: Int)] = [:]
+    /// Per output: its frames (the first progress event, at planning, gives those found in the cache), pieces.
+    private var outputs: [String: (work: Throughput?, total: Int, pieces: Int, cached: Int)] = [:]
     private var encoded = 0, cachedPieces = 0, piecesTotal = 0
     private var lastDraw = Date.distantPast
     private var lastLine: [String: Date] = [:]
@@ -46,7 +47,7 @@ final class BatchProgress: @unchecked Sendable {  // everything is guarded by `l
         switch event {
         case let .planned(output, pieces, cached, frames):
             order.append(output)
-            outputs[output] = (0, frames, 0, pieces, cached)
+            outputs[output] = (nil, frames, pieces, cached)
             piecesTotal += pieces
             cachedPieces += cached
             json(["event": "planned", "output": output, "pieces": pieces, "cached": cached, "frames": frames])
@@ -59,9 +60,11 @@ final class BatchProgress: @unchecked Sendable {  // everything is guarded by `l
             json(["event": "sound done", "key": key, "output": output])
         case let .progress(output, done, total):
             guard var o = outputs[output] else { return }
-            if o.done == 0 && o.atStart == 0 { o.atStart = done }
-            o.done = done
-            o.total = total
+            if o.work == nil {
+                o.work = Throughput(done: done, total: total)  // found in the cache: not a speed
+            } else {
+                o.work?.update(done: done, total: total)
+            }
             outputs[output] = o
             show(output)
         case let .written(result):
@@ -82,12 +85,20 @@ final class BatchProgress: @unchecked Sendable {  // everything is guarded by `l
 
     private func line(_ output: String) -> String {
         guard let o = outputs[output] else { return output }
-        let fraction = o.total == 0 ? 1 : Double(o.done) / Double(o.total)
-        let elapsed = Date().timeIntervalSince(started)
-        let fps = elapsed > 0 ? Double(o.done - o.atStart) / elapsed : 0
-        let eta = fps > 0 ? Double(o.total - o.done) / fps : 0
+        let work = o.work ?? Throughput(done: 0, total: o.total)
+        let fraction = work.total == 0 ? 1 : Double(work.done) / Double(work.total)
+        let speed: String
+        if work.isWaiting() {
+            speed = "waiting"
+        } else if work.isComplete && work.rate == nil {
+            speed = "done"  // found in the cache, or too quick to time
+        } else {
+            let fps = work.rate.map { String(format: "%5.1f", $0) } ?? "    -"
+            speed = "\(fps) fps  ETA " + (work.secondsLeft.map(clock) ?? "-:--")
+        }
         let cached = o.cached > 0 ? ", \(o.cached) of \(o.pieces) pieces from the cache" : ""
-        return String(format: "%@: %3.0f%%  %5.1f fps  ETA %@%@", output, fraction * 100, fps, clock(eta), cached)
+        // Rounded down: 100% only once every frame is done.
+        return String(format: "%@: %3ld%%  ", output, Int((fraction * 100).rounded(.down))) + speed + cached
     }
 
     private func show(_ output: String) {
@@ -95,14 +106,14 @@ final class BatchProgress: @unchecked Sendable {  // everything is guarded by `l
         case .auto: draw(force: false)
         case .plain, .json:
             let now = Date()
-            guard let o = outputs[output], !complete.contains(output),
-                  o.done == o.total || now.timeIntervalSince(lastLine[output] ?? .distantPast) >= 1 else { return }
+            guard let o = outputs[output], let work = o.work, !complete.contains(output),
+                  work.isComplete || now.timeIntervalSince(lastLine[output] ?? .distantPast) >= 1 else { return }
             lastLine[output] = now
-            if o.done == o.total { complete.insert(output) }
+            if work.isComplete { complete.insert(output) }
             if style == .plain {
                 printStderr(line(output))
             } else {
-                json(["event": "progress", "output": output, "frames": o.done, "of": o.total])
+                json(["event": "progress", "output": output, "frames": work.done, "of": work.total])
             }
         case .quiet: break
         }
