@@ -91,6 +91,9 @@ public struct PendingReport: Equatable, Sendable {
     /// Whether `video` is the newest registered version of its output.
     public var isLatestVersion: Bool
     public var entries: [Entry]
+    /// For a personalised output: how many personal editions it has. Each contact is then checked against the
+    /// newest version of their own edition, so no one version is the one everybody should hold.
+    public var editions: Int?
 
     public func entries(_ state: State) -> [Entry] { entries.filter { $0.state == state } }
 }

@@ -183,7 +183,10 @@ extension Ledger {
             entries.append(PendingReport.Entry(contact: contact, state: got == nil ? .neverReceived : .olderVersion,
                                                received: got?.0, receivedOn: got?.1, planned: isPlanned))
         }
-        return PendingReport(video: video, isLatestVersion: newest?.sha256 == video.sha256, entries: entries)
+        let editions = try db.scalar("SELECT count(*) FROM editions WHERE project = ? AND output = ?",
+                                     [.text(video.project), .text(video.output)])?.intValue ?? 0
+        return PendingReport(video: video, isLatestVersion: newest?.sha256 == video.sha256, entries: entries,
+                             editions: editions)
     }
 
     /// Whose copy a file or code is: by the file's SHA-256, else its video packets' SHA-256, else an edition code

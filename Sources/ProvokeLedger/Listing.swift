@@ -176,9 +176,14 @@ extension PendingReport {
     /// contact with its `state` (never, older, newer).
     public func rendered(_ format: ListFormat) -> String {
         guard format == .table else { return Listing.pending(entries).rendered(format) }
-        var text = "\(Listing.visible(video.reference)) (\(video.audience.rawValue)), version \(video.shortSHA)"
-            + " rendered \(video.renderedAt)\(isLatestVersion ? " (latest)" : " (not the latest version)"):"
-            + " \(entries.count) pending\n"
+        var text = "\(Listing.visible(video.reference)) (\(video.audience.rawValue)), "
+        if let editions {
+            text += "\(editions) personal edition\(editions == 1 ? "" : "s"), each contact's own newest version:"
+        } else {
+            text += "version \(video.shortSHA) rendered \(video.renderedAt)"
+                + "\(isLatestVersion ? " (latest)" : " (not the latest version)"):"
+        }
+        text += " \(entries.count) pending\n"
         let groups: [(State, String)] = [(.neverReceived, "Never received this output"),
                                          (.olderVersion, "Received an older version"),
                                          (.newerVersion, "Received a newer version")]

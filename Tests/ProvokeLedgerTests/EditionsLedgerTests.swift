@@ -113,6 +113,9 @@ final class EditionsLedgerTests: XCTestCase {
         var pending = try ledger.pending(ann)
         XCTAssertEqual(pending.entries.map(\.contact.email).sorted(), ["bob@icb.org", "cy@icb.org"])
         XCTAssertTrue(pending.entries.allSatisfy { $0.state == .neverReceived && $0.planned })
+        // The table's heading names no one version: each contact is measured against their own edition.
+        XCTAssertEqual(pending.rendered(.table).split(separator: "\n").first,
+                       "campaign/for-icbs (icb), 3 personal editions, each contact's own newest version: 2 pending")
         // A copy of Ann's edition recorded for Bob anyway does not make Bob up to date: it is not his.
         try ledger.deliver(DeliveryRequest(video: ann, recipients: .emails(["bob@icb.org"]), status: .sent, allowMismatch: true))
         pending = try ledger.pending(ann)
