@@ -24,20 +24,7 @@ final class EditionsLedgerTests: XCTestCase {
     func testAVersion2LedgerIsUpgradedInPlaceKeepingEveryRow() throws {
         let dir = try LedgerTempDir()
         let path = dir.path("v2.sqlite")
-        do {
-            let old = try Connection(path: path)
-            try old.execute("PRAGMA journal_mode = WAL")
-            try old.execute("PRAGMA application_id = \(Schema.applicationID)")
-            try old.execute(Schema.migrations[0].sql)
-            try old.execute(Schema.migrations[1].sql)
-            try old.execute("PRAGMA user_version = 2")
-            try old.run("INSERT INTO contacts (name, email, audience) VALUES (?, ?, ?)", ["Ann", "ann@icb.org", "icb"])
-            try old.run("""
-                INSERT INTO videos (sha256, project, output, audience, title, duration, path, rendered_at)
-                VALUES (?, 'campaign', 'icb-cut', 'icb', 'Old cut', 12.5, '/videos/icb-cut.mp4', '2026-05-01T10:00:00.000Z')
-                """, [.text(fakeSHA(7))])
-            try old.run("INSERT INTO deliveries (contact_id, video_id, channel, date, status) VALUES (1, 1, 'email', '2026-05-02', 'viewed')")
-        }
+        try makeOldLedger(path, version: 2, contact: "ann@icb.org")
         let ledger = try Ledger(path: path)
         XCTAssertEqual(try Schema.version(ledger.db), 3)
         XCTAssertEqual(try ledger.videos().map(\.title), ["Old cut"])

@@ -20,20 +20,7 @@ final class IdeasTests: XCTestCase {
     func testAVersion1LedgerIsUpgradedInPlaceKeepingEveryRow() throws {
         let dir = try LedgerTempDir()
         let path = dir.path("v1.sqlite")
-        // A ledger as the version-1 program left it: its migration, its marks, and rows in every table.
-        do {
-            let old = try Connection(path: path)
-            try old.execute("PRAGMA journal_mode = WAL")
-            try old.execute("PRAGMA application_id = \(Schema.applicationID)")
-            try old.execute(Schema.migrations[0].sql)
-            try old.execute("PRAGMA user_version = 1")
-            try old.run("INSERT INTO contacts (name, email, audience) VALUES (?, ?, ?)", ["Ann", "ann@icb.example", "icb"])
-            try old.run("""
-                INSERT INTO videos (sha256, project, output, audience, title, duration, path, rendered_at)
-                VALUES (?, 'campaign', 'icb-cut', 'icb', 'Old cut', 12.5, '/videos/icb-cut.mp4', '2026-05-01T10:00:00.000Z')
-                """, [.text(fakeSHA(7))])
-            try old.run("INSERT INTO deliveries (contact_id, video_id, channel, date, status) VALUES (1, 1, 'email', '2026-05-02', 'viewed')")
-        }
+        try makeOldLedger(path, version: 1, contact: "ann@icb.example")
         let ledger = try Ledger(path: path)
         XCTAssertEqual(try Schema.version(ledger.db), Schema.currentVersion)
         XCTAssertEqual(try ledger.contacts().map(\.email), ["ann@icb.example"])

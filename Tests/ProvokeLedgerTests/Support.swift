@@ -1,5 +1,5 @@
 import Foundation
-import ProvokeLedger
+@testable import ProvokeLedger
 import ProvokeManifest
 import ProvokeTimeline
 import XCTest
@@ -147,4 +147,20 @@ func writeRenderedFile(_ name: String, in folder: LedgerTempDir, output: String 
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     try encoder.encode(record).write(to: URL(fileURLWithPath: folder.path("\(name).json")))
     return (mp4, record)
+}
+
+/// A ledger as the program of schema `version` left it: its migrations, its marks, and a row in each of its
+/// first tables (Ann, the contact `contact`; a video of campaign/icb-cut; her delivery of it, viewed).
+func makeOldLedger(_ path: String, version: Int, contact: String) throws {
+    let old = try Connection(path: path)
+    try old.execute("PRAGMA journal_mode = WAL")
+    try old.execute("PRAGMA application_id = \(Schema.applicationID)")
+    for migration in Schema.migrations[..<version] { try old.execute(migration.sql) }
+    try old.execute("PRAGMA user_version = \(version)")
+    try old.run("INSERT INTO contacts (name, email, audience) VALUES (?, ?, ?)", ["Ann", .text(contact), "icb"])
+    try old.run("""
+        INSERT INTO videos (sha256, project, output, audience, title, duration, path, rendered_at)
+        VALUES (?, 'campaign', 'icb-cut', 'icb', 'Old cut', 12.5, '/videos/icb-cut.mp4', '2026-05-01T10:00:00.000Z')
+        """, [.text(fakeSHA(7))])
+    try old.run("INSERT INTO deliveries (contact_id, video_id, channel, date, status) VALUES (1, 1, 'email', '2026-05-02', 'viewed')")
 }
