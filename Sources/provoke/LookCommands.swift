@@ -83,8 +83,8 @@ struct StoryboardCommand: ParsableCommand {
 }
 
 /// What `still` and `storyboard` show of a personalised output: its card's placeholders as written, or with
-/// `--to`, that contact's edition exactly as `render --personal` makes it (name, code, file name). The ledger
-/// is only read: looking registers no edition.
+/// `--to`, that contact's edition exactly as `render --personal` makes it (their details and edition code). The
+/// ledger is only read: looking registers no edition.
 struct EditionPreviewOptions: ParsableArguments {
     @Option(name: .customLong("to"),
             help: ArgumentHelp("For a personalised output: show this contact's edition.", valueName: "email"))
@@ -117,6 +117,11 @@ struct EditionPreviewOptions: ParsableArguments {
             let ledger = try Ledger(path: path)
             guard let contact = try ledger.contact(email: to) else {
                 throw LedgerError(.badInput, file: path, "unknown contact: \(to)")
+            }
+            let recipients = try ledger.editionRecipients(personalise.contacts, audience: plan.audience)
+            if !recipients.contains(where: { $0.email.lowercased() == contact.email.lowercased() }) {
+                printStderr("provoke: note: \(contact.email) is not one of \"\(plan.output)\"'s recipients (its personalise"
+                            + " contacts): render --personal makes no edition for them")
             }
             return try ledger.editions(project: plan.project, output: plan.output, for: [contact])[0]
         }

@@ -186,6 +186,7 @@ extension CLITests {
         for (at, png) in [("1.5", "jane-card.png"), ("5.5", "jane-end.png")] {
             let look = try still(at, png, janeArgs)
             XCTAssertEqual(look.status, 0, look.err)
+            XCTAssertFalse(look.err.contains("note:"), "Jane is a recipient; her card is filled in: \(look.err)")
         }
         let asWritten = try still("1.5", "as-written.png", [])
         XCTAssertEqual(asWritten.status, 0, asWritten.err)
@@ -206,6 +207,11 @@ extension CLITests {
         let notPersonal = try provoke(["still", "manifest.json", "--output", "plain", "--at", "0.5"] + janeArgs)
         XCTAssertEqual(notPersonal.status, 2)
         XCTAssertTrue(notPersonal.err.contains(#"output "plain" is not personalised"#), notPersonal.err)
+        // Someone outside the output's recipients may be looked at, with a note that no edition is made for them.
+        let outsider = try still("1.5", "gus.png", ["--to", "gus@gov.example", "--ledger", "l.sqlite"])
+        XCTAssertEqual(outsider.status, 0, outsider.err)
+        XCTAssertTrue(outsider.err.contains("gus@gov.example is not one of \"for-icbs\"'s recipients"), outsider.err)
+        XCTAssertFalse(asWritten.err.contains("recipients"), asWritten.err)
         let unknown = try still("1.5", "nobody.png", ["--to", "nobody@x.org", "--ledger", "l.sqlite"])
         XCTAssertEqual(unknown.status, 1)
         XCTAssertTrue(unknown.err.contains("unknown contact: nobody@x.org"), unknown.err)
