@@ -23,11 +23,16 @@ public struct DeliveryRequest: Sendable {
     public var note: String?
     /// Record even for contacts whose audience is not the video's.
     public var allowMismatch: Bool
+    /// When `video` is a personal edition: each recipient gets the newest version of their own edition of the
+    /// same output (`deliver project/output`), not this file.
+    public var eachOwnEdition: Bool
 
     public init(video: Video, recipients: Recipients, channel: Channel? = nil, date: String? = nil,
-                status: DeliveryStatus? = nil, note: String? = nil, allowMismatch: Bool = false) {
+                status: DeliveryStatus? = nil, note: String? = nil, allowMismatch: Bool = false,
+                eachOwnEdition: Bool = false) {
         self.video = video; self.recipients = recipients; self.channel = channel; self.date = date
         self.status = status; self.note = note; self.allowMismatch = allowMismatch
+        self.eachOwnEdition = eachOwnEdition
     }
 }
 
@@ -44,12 +49,16 @@ public struct DeliveryOutcome: Equatable, Sendable {
         public var date: String
         public var status: DeliveryStatus
         public var note: String
+        /// The file recorded for this contact: the request's, or their own edition's (`eachOwnEdition`).
+        public var video: Video
     }
 
     public var video: Video
     public var entries: [Entry]
     /// True when nothing was written (a dry run).
     public var dryRun: Bool
+    /// True when each contact was given their own personal edition (`DeliveryRequest.eachOwnEdition`).
+    public var ownEditions = false
 }
 
 /// Which deliveries to list; nil fields match everything.
@@ -115,9 +124,20 @@ extension Ledger {
                                   + " not registered; register it first")
             }
             let contacts = try recipients(request.recipients)
-            if !request.allowMismatch { try refuseOthers(contacts.map(\.contact), videoID: Int64(videoID), video: request.video) }
+            // Which file each contact gets: this one, or with `eachOwnEdition` the newest version of their own
+            // edition. A contact getting their own edition is never a mismatch: it was made for them.
+            var files: [Int64: (id: Int64, video: Video)] = [:]
+            let edition = try edition(ofVideo: Int64(videoID))
+            if request.eachOwnEdition, edition != nil {
+                files = try ownEditions(contacts, of: request.video)
+            } else if !request.allowMismatch {
+                try refuseOthers(contacts.map(\.contact), videoID: Int64(videoID), video: request.video)
+            }
+            let ownEdition = { (id: Int64, contact: Contact) in
+                files[id] != nil || edition?.row.email.lowercased() == contact.email.lowercased()
+            }
             if !request.allowMismatch {
-                let mismatched = contacts.filter { $0.contact.audience != request.video.audience }
+                let mismatched = contacts.filter { $0.contact.audience != request.video.audience && !ownEdition($0.id, $0.contact) }
                 if !mismatched.isEmpty {
                     throw LedgerError(.badInput, file: path, "\(request.video.reference) is for the"
                         + " \(request.video.audience.rawValue) audience, but "
@@ -137,7 +157,8 @@ extension Ledger {
                 """)
             var entries: [DeliveryOutcome.Entry] = []
             for (contactID, contact) in contacts {
-                let old = try existing.rows([.integer(contactID), .integer(Int64(videoID))]) { row in
+                let file = files[contactID] ?? (Int64(videoID), request.video)
+                let old = try existing.rows([.integer(contactID), .integer(file.id)]) { row in
                     (channel: Channel(rawValue: row.text(0)) ?? .email, date: row.text(1),
                      status: DeliveryStatus(rawValue: row.text(2)) ?? .sent, note: row.text(3))
                 }.first
@@ -146,7 +167,7 @@ extension Ledger {
                     channel: request.channel ?? old?.channel ?? .email,
                     date: request.date ?? old?.date ?? today,
                     status: request.status ?? old?.status ?? .sent,
-                    note: request.note ?? old?.note ?? "")
+                    note: request.note ?? old?.note ?? "", video: file.video)
                 var recorded = entry
                 if let old {
                     let same = old.channel == entry.channel && old.date == entry.date && old.status == entry.status
@@ -155,11 +176,12 @@ extension Ledger {
                 }
                 entries.append(recorded)
                 if !dryRun && recorded.action != .unchanged {
-                    try upsert.run([.integer(contactID), .integer(Int64(videoID)), .text(entry.channel.rawValue),
+                    try upsert.run([.integer(contactID), .integer(file.id), .text(entry.channel.rawValue),
                                     .text(entry.date), .text(entry.status.rawValue), .text(entry.note)])
                 }
             }
-            return DeliveryOutcome(video: request.video, entries: entries, dryRun: dryRun)
+            return DeliveryOutcome(video: request.video, entries: entries, dryRun: dryRun,
+                                   ownEditions: request.eachOwnEdition && edition != nil)
         }
     }
 

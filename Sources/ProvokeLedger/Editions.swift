@@ -37,65 +37,85 @@ public struct TraceReport: Sendable {
 }
 
 extension Ledger {
-    /// Who gets an edition: every contact of `audience`, or the listed addresses (each must be a contact; every
-    /// unknown one is named), in the ledger's order.
-    public func editionRecipients(_ contacts: Personalise.Contacts, audience: Audience) throws -> [Contact] {
+    /// Who gets an edition: every contact of `audience`, or the listed addresses, in the ledger's order; listed
+    /// addresses that are no contact (never imported, or removed since) are returned apart, for the caller to
+    /// name, so the other editions can still be made.
+    public func editionRecipients(_ contacts: Personalise.Contacts, audience: Audience) throws
+        -> (contacts: [Contact], unknown: [String]) {
         switch contacts {
         case .audience:
-            return try self.contacts(audience: audience).sorted { ($0.organisation, $0.name, $0.email) < ($1.organisation, $1.name, $1.email) }
+            let found = try self.contacts(audience: audience)
+            return (found.sorted { ($0.organisation, $0.name, $0.email) < ($1.organisation, $1.name, $1.email) }, [])
         case let .emails(emails):
             var found: [Contact] = []
             var unknown: [String] = []
             for email in emails {
                 if let contact = try contact(email: email) { found.append(contact) } else { unknown.append(email) }
             }
-            if !unknown.isEmpty {
-                throw LedgerError(.badInput, file: path, "unknown contact\(unknown.count == 1 ? "" : "s"): "
-                                  + unknown.joined(separator: ", ") + " (import them first: provoke contacts import)")
-            }
-            return found
+            return (found, unknown)
         }
     }
 
-    /// Each contact's edition of `project/output`: the code and file name the ledger already has for them, or new
-    /// ones. Reads only: the edition is recorded with its first registered version. A new file name that another
-    /// contact's edition has gets the new code's first four characters (`jane-example-7kq4`), so no edition's
-    /// name ever changes.
+    /// Each contact's edition of `project/output`: the code and file name the ledger already has for them, or the
+    /// ones they would get. Reads only (`still --to`, `cache prune`); `reserveEditions` records new ones.
     public func editions(project: String, output: String, for contacts: [Contact]) throws -> [Edition] {
-        try read {
-            var byEmail: [String: (code: String, slug: String)] = [:]
-            var slugs = Set<String>()
-            _ = try db.query("SELECT email, code, slug FROM editions WHERE project = ? AND output = ?",
-                         [.text(project), .text(output)]) { row in
-                byEmail[row.text(0).lowercased()] = (row.text(1), row.text(2))
-                slugs.insert(row.text(2))
+        try read { try assignEditions(project: project, output: output, for: contacts).editions }
+    }
+
+    /// Like `editions`, and records the new editions' codes and file names, in one write transaction, before
+    /// their files are rendered: two renders at once for two contacts of the same name then get two file names,
+    /// never one file written by both. An edition recorded here and never rendered has no version yet.
+    public func reserveEditions(project: String, output: String, for contacts: [Contact]) throws -> [Edition] {
+        try write {
+            let (editions, new) = try assignEditions(project: project, output: output, for: contacts)
+            let insert = try db.prepare("""
+                INSERT INTO editions (project, output, email, name, code, slug) VALUES (?, ?, ?, ?, ?, ?)
+                """)
+            for edition in editions where new.contains(edition.recipient.email.lowercased()) {
+                try insert.run([.text(project), .text(output), .text(edition.recipient.email),
+                                .text(edition.recipient.name), .text(edition.code), .text(edition.slug)])
             }
-            let codes = Set(try db.query("SELECT code FROM editions") { $0.text(0) })
-            var taken = codes
-            var assigned: [String: (code: String, slug: String)] = [:]
-            // New editions are named in address order, so the same contacts get the same names on any run.
-            for contact in contacts.sorted(by: { $0.email.lowercased() < $1.email.lowercased() }) {
-                let key = contact.email.lowercased()
-                guard byEmail[key] == nil, assigned[key] == nil else { continue }
-                var attempt = 0, code = EditionCode.make(project: project, output: output, email: key)
-                while taken.contains(code) {
-                    attempt += 1
-                    code = EditionCode.make(project: project, output: output, email: key, attempt: attempt)
-                }
-                taken.insert(code)
-                var slug = EditionSlug.base(name: contact.name, email: contact.email)
-                if slugs.contains(slug) { slug += "-" + code.prefix(4).lowercased() }
-                if slugs.contains(slug) { slug += code.suffix(4).lowercased() }
-                slugs.insert(slug)
-                assigned[key] = (code, slug)
-            }
-            return contacts.map { contact in
-                let known = byEmail[contact.email.lowercased()] ?? assigned[contact.email.lowercased()]!
-                return Edition(recipient: Recipient(name: contact.name, email: contact.email, role: contact.role,
-                                                    organisation: contact.organisation, region: contact.region),
-                               code: known.code, slug: known.slug)
-            }
+            return editions
         }
+    }
+
+    /// The editions of `contacts`, known or newly named, and the (lowercased) addresses of the new ones. A new
+    /// file name that another contact's edition has gets the new code's first four characters
+    /// (`jane-example-7kq4`), so no edition's name ever changes.
+    private func assignEditions(project: String, output: String, for contacts: [Contact]) throws
+        -> (editions: [Edition], new: Set<String>) {
+        var byEmail: [String: (code: String, slug: String)] = [:]
+        var slugs = Set<String>()
+        _ = try db.query("SELECT email, code, slug FROM editions WHERE project = ? AND output = ?",
+                         [.text(project), .text(output)]) { row in
+            byEmail[row.text(0).lowercased()] = (row.text(1), row.text(2))
+            slugs.insert(row.text(2))
+        }
+        var taken = Set(try db.query("SELECT code FROM editions") { $0.text(0) })
+        var assigned: [String: (code: String, slug: String)] = [:]
+        // New editions are named in address order, so the same contacts get the same names on any run.
+        for contact in contacts.sorted(by: { $0.email.lowercased() < $1.email.lowercased() }) {
+            let key = contact.email.lowercased()
+            guard byEmail[key] == nil, assigned[key] == nil else { continue }
+            var attempt = 0, code = EditionCode.make(project: project, output: output, email: key)
+            while taken.contains(code) {
+                attempt += 1
+                code = EditionCode.make(project: project, output: output, email: key, attempt: attempt)
+            }
+            taken.insert(code)
+            var slug = EditionSlug.base(name: contact.name, email: contact.email)
+            if slugs.contains(slug) { slug += "-" + code.prefix(4).lowercased() }
+            if slugs.contains(slug) { slug += code.suffix(4).lowercased() }
+            slugs.insert(slug)
+            assigned[key] = (code, slug)
+        }
+        let editions = contacts.map { contact in
+            let known = byEmail[contact.email.lowercased()] ?? assigned[contact.email.lowercased()]!
+            return Edition(recipient: Recipient(name: contact.name, email: contact.email, role: contact.role,
+                                                organisation: contact.organisation, region: contact.region),
+                           code: known.code, slug: known.slug)
+        }
+        return (editions, Set(assigned.keys))
     }
 
     /// Inside a registration's transaction: links a personal edition's file to its edition (made on its first
@@ -150,32 +170,60 @@ extension Ledger {
                           + "; nothing was recorded (--allow-mismatch records it anyway)")
     }
 
-    /// `pending` for a personal edition: a contact of the audience is up to date when they have received (not
-    /// just planned) the newest version of their own edition. Nil when `videoID` is not an edition.
+    /// `deliver project/output` of a personalised output: for each contact, the newest version of their own
+    /// edition, by contact id. A contact with no edition of it is an error naming them; nothing is recorded.
+    func ownEditions(_ contacts: [(id: Int64, contact: Contact)], of video: Video) throws -> [Int64: (id: Int64, video: Video)] {
+        let newest = try db.prepare("""
+            SELECT \(Self.videoColumns), v.id FROM videos v JOIN editions e ON e.id = v.edition_id
+            WHERE e.project = ? AND e.output = ? AND e.email = ? ORDER BY v.rendered_at DESC, v.id DESC LIMIT 1
+            """)
+        var files: [Int64: (id: Int64, video: Video)] = [:]
+        var without: [String] = []
+        for (id, contact) in contacts {
+            let found = try newest.rows([.text(video.project), .text(video.output), .text(contact.email)]) {
+                ($0.int64(8), try Self.videoRow($0))
+            }.first
+            if let found { files[id] = found } else { without.append(contact.email) }
+        }
+        if !without.isEmpty {
+            throw LedgerError(.badInput, file: path, "\(video.reference) is made as personal editions, and none has been"
+                              + " rendered for " + without.joined(separator: ", ")
+                              + " (render --personal makes them); nothing was recorded")
+        }
+        return files
+    }
+
+    /// `pending` for a personal edition: the output's recipients (the contacts it has editions for) who have not
+    /// received (only planned, or not at all) the newest version of their own edition. A copy of someone else's
+    /// edition does not count. Nil when `videoID` is not an edition.
     func editionPending(_ video: Video, videoID: Int64) throws -> PendingReport? {
         guard let (editionID, _) = try edition(ofVideo: videoID) else { return nil }
         let newest = try db.query("""
             SELECT \(Self.videoColumns) FROM videos v WHERE edition_id = ? ORDER BY rendered_at DESC, id DESC LIMIT 1
             """, [.integer(editionID)], Self.videoRow).first
+        // Each recipient still in the ledger, with their edition.
+        let recipients = try db.query("""
+            SELECT c.id, \(Self.contactColumns), e.id FROM editions e JOIN contacts c ON c.email = e.email
+            WHERE e.project = ? AND e.output = ? ORDER BY c.organisation, c.name, c.email
+            """, [.text(video.project), .text(video.output)]) { row in
+            (try Self.contactRow(row, first: 1), row.int64(8))
+        }
         let own = try db.prepare("""
-            SELECT \(Self.videoColumns), v.id FROM videos v JOIN editions e ON e.id = v.edition_id
-            WHERE e.project = ? AND e.output = ? AND e.email = ? ORDER BY v.rendered_at DESC, v.id DESC LIMIT 1
+            SELECT \(Self.videoColumns), v.id FROM videos v WHERE v.edition_id = ?
+            ORDER BY v.rendered_at DESC, v.id DESC LIMIT 1
             """)
         let received = try db.prepare("""
             SELECT \(Self.videoColumns), d.date FROM deliveries d JOIN videos v ON v.id = d.video_id
-            WHERE d.contact_id = (SELECT id FROM contacts WHERE email = ?) AND v.project = ? AND v.output = ?
-                AND d.status <> 'planned'
+            WHERE d.contact_id = (SELECT id FROM contacts WHERE email = ?) AND v.edition_id = ? AND d.status <> 'planned'
             ORDER BY v.rendered_at DESC, v.id DESC LIMIT 1
             """)
         let planned = try db.prepare("""
             SELECT 1 FROM deliveries WHERE video_id = ? AND contact_id = (SELECT id FROM contacts WHERE email = ?)
             """)
         var entries: [PendingReport.Entry] = []
-        for contact in try contacts(audience: video.audience).sorted(by: { ($0.organisation, $0.name, $0.email) < ($1.organisation, $1.name, $1.email) }) {
-            let mine = try own.rows([.text(video.project), .text(video.output), .text(contact.email)]) {
-                (try Self.videoRow($0), $0.int64(8))
-            }.first
-            let got = try received.rows([.text(contact.email), .text(video.project), .text(video.output)]) {
+        for (contact, edition) in recipients {
+            let mine = try own.rows([.integer(edition)]) { (try Self.videoRow($0), $0.int64(8)) }.first
+            let got = try received.rows([.text(contact.email), .integer(edition)]) {
                 (try Self.videoRow($0), $0.text(8))
             }.first
             if let mine, got?.0.sha256 == mine.0.sha256 { continue }
@@ -183,10 +231,8 @@ extension Ledger {
             entries.append(PendingReport.Entry(contact: contact, state: got == nil ? .neverReceived : .olderVersion,
                                                received: got?.0, receivedOn: got?.1, planned: isPlanned))
         }
-        let editions = try db.scalar("SELECT count(*) FROM editions WHERE project = ? AND output = ?",
-                                     [.text(video.project), .text(video.output)])?.intValue ?? 0
         return PendingReport(video: video, isLatestVersion: newest?.sha256 == video.sha256, entries: entries,
-                             editions: editions)
+                             editions: recipients.count)
     }
 
     /// Whose copy a file or code is: by the file's SHA-256, else its video packets' SHA-256, else an edition code

@@ -93,8 +93,16 @@ public enum EditionSlug {
         return "contact"
     }
 
+    /// Letters that are not a Latin letter with a mark, so folding marks away would drop them (`Łukasz Øberg`
+    /// would be `ukasz-berg`), written as English does.
+    static let ownLetters: [Character: String] = [
+        "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "ß": "ss",
+        "Đ": "D", "đ": "d", "Ð": "D", "ð": "d", "Þ": "Th", "þ": "th", "ı": "i", "Ŀ": "L", "ŀ": "l", "Ħ": "H", "ħ": "h",
+    ]
+
     static func words(_ text: String) -> String {
-        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil)
+        let latin = String(text.flatMap { ownLetters[$0] ?? String($0) })
+        let folded = latin.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil)
         var parts: [String] = []
         var word = ""
         for scalar in folded.unicodeScalars {

@@ -238,7 +238,8 @@ struct DeliverCommand: ParsableCommand {
         commandName: "deliver",
         abstract: "Record that a video went (or will go) to contacts.",
         discussion: """
-            VIDEO is an MP4 (found by its SHA-256) or project/output (its newest registered version). \
+            VIDEO is an MP4 (found by its SHA-256) or project/output (its newest registered version; for a \
+            personalised output, each contact's own edition's newest version). \
             Recording the same contact and file again is the same delivery: options given again update it, \
             options left out keep what was recorded. Nothing is recorded if any address is unknown or, \
             without --allow-mismatch, if a contact's audience is not the video's or the video is a personal \
@@ -279,21 +280,28 @@ struct DeliverCommand: ParsableCommand {
         try reportingErrors {
             let ledger = try ledger.open()
             let video = try resolveVideo(self.video, in: ledger)
+            // project/output of a personalised output: each contact gets their own edition's newest version.
+            let byReference = !FileManager.default.fileExists(atPath: self.video)
             let request = DeliveryRequest(
                 video: video, recipients: audience.map { .audience($0.audience) } ?? .emails(emails),
-                channel: channel, date: date, status: status, note: note, allowMismatch: allowMismatch)
+                channel: channel, date: date, status: status, note: note, allowMismatch: allowMismatch,
+                eachOwnEdition: byReference)
             let outcome = try ledger.deliver(request, dryRun: dryRun)
+            let eachOwn = outcome.ownEditions
             let verb: [DeliveryOutcome.Action: String] = dryRun
                 ? [.added: "would add", .updated: "would update", .unchanged: "unchanged"]
                 : [.added: "added", .updated: "updated", .unchanged: "unchanged"]
             var text = ""
             for entry in outcome.entries {
                 let mismatch = entry.contact.audience != video.audience ? " [audience \(entry.contact.audience.rawValue)]" : ""
+                let own = entry.video.sha256 == video.sha256 && !eachOwn ? ""
+                    : " [own edition \(URL(fileURLWithPath: entry.video.path).lastPathComponent), \(entry.video.shortSHA)]"
                 text += "\(verb[entry.action]!) \(entry.contact.email): \(entry.status.rawValue) by"
-                    + " \(entry.channel.rawValue) on \(entry.date)\(mismatch)\n"
+                    + " \(entry.channel.rawValue) on \(entry.date)\(mismatch)\(own)\n"
             }
             let count = { (action: DeliveryOutcome.Action) in outcome.entries.filter { $0.action == action }.count }
-            text += "\(video.reference) (\(video.audience.rawValue), \(video.shortSHA)): \(count(.added)) added,"
+            text += "\(video.reference) (\(video.audience.rawValue), \(eachOwn ? "personal editions" : video.shortSHA)):"
+                + " \(count(.added)) added,"
                 + " \(count(.updated)) updated, \(count(.unchanged)) unchanged"
                 + (dryRun ? " (dry run: nothing recorded)" : "") + "\n"
             printOut(text)

@@ -118,7 +118,7 @@ struct EditionPreviewOptions: ParsableArguments {
             guard let contact = try ledger.contact(email: to) else {
                 throw LedgerError(.badInput, file: path, "unknown contact: \(to)")
             }
-            let recipients = try ledger.editionRecipients(personalise.contacts, audience: plan.audience)
+            let recipients = try ledger.editionRecipients(personalise.contacts, audience: plan.audience).contacts
             if !recipients.contains(where: { $0.email.lowercased() == contact.email.lowercased() }) {
                 printStderr("provoke: note: \(contact.email) is not one of \"\(plan.output)\"'s recipients (its personalise"
                             + " contacts): render --personal makes no edition for them")

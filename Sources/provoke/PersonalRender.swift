@@ -8,28 +8,42 @@ import ProvokeTimeline
 
 /// `provoke render --personal`: the personalised outputs' plans turned into one plan per recipient, each writing
 /// `out/<output-id>/<slug>.mp4`. The recipients, codes and file names come from the ledger; a recipient who lacks
-/// a detail their card shows is a failure of that edition alone.
+/// a detail their card shows, or a listed address that is no contact, is a failure of that edition alone.
 enum EditionJobs {
-    static func make(_ batch: Batch, ledger: Ledger, to emails: [String]) throws
+    /// The editions' jobs and the editions that cannot be made. `reserving` records new editions' codes and file
+    /// names in the ledger before they are rendered (`render`); without it the ledger is only read (`cache prune`).
+    static func make(_ batch: Batch, ledger: Ledger, to emails: [String], reserving: Bool) throws
         -> (jobs: [BatchRenderer.Job], failures: [(output: String, error: RenderError)]) {
         var jobs: [BatchRenderer.Job] = []
         var failures: [(output: String, error: RenderError)] = []
-        var asked = Set(emails.map { $0.lowercased() })
+        let asked = Set(emails.map { $0.lowercased() })
+        var matched = Set<String>()
+        var personalised = 0
         for job in batch.jobs {
             guard let personalise = batch.personalise(of: job.plan) else { continue }
+            personalised += 1
             let plan = job.plan
-            var contacts = try reportingErrors { try ledger.editionRecipients(personalise.contacts, audience: plan.audience) }
-            if !emails.isEmpty {
+            let recipients = try reportingErrors { try ledger.editionRecipients(personalise.contacts, audience: plan.audience) }
+            var contacts = recipients.contacts
+            var unknown = recipients.unknown
+            if !asked.isEmpty {
                 contacts = contacts.filter { asked.contains($0.email.lowercased()) }
-                for contact in contacts { asked.remove(contact.email.lowercased()) }
+                unknown = unknown.filter { asked.contains($0.lowercased()) }
+                matched.formUnion(contacts.map { $0.email.lowercased() })
             }
-            if contacts.isEmpty && emails.isEmpty {
+            for email in unknown {
+                failures.append(("\(plan.output)/\(email)", RenderError.badInput(plan.output, "\(plan.output): \(email),"
+                    + " listed in its personalise contacts, is not a contact in the ledger (imported? removed?);"
+                    + " no edition is made for them")))
+            }
+            if contacts.isEmpty && asked.isEmpty && unknown.isEmpty {
                 failures.append((plan.output, RenderError.badInput(plan.output, "\(plan.output): no contacts of the "
                     + "\(plan.audience.rawValue) audience in the ledger, so no editions (provoke contacts import)")))
                 continue
             }
             let editions = try reportingErrors {
-                try ledger.editions(project: plan.project, output: plan.output, for: contacts)
+                reserving ? try ledger.reserveEditions(project: plan.project, output: plan.output, for: contacts)
+                          : try ledger.editions(project: plan.project, output: plan.output, for: contacts)
             }
             let folder = job.directory.appendingPathComponent(plan.output, isDirectory: true)
             for edition in editions {
@@ -41,9 +55,19 @@ enum EditionJobs {
                 }
             }
         }
-        if !asked.isEmpty {
-            printStderr("provoke: no edition is made for " + emails.filter { asked.contains($0.lowercased()) }.joined(separator: ", ")
-                        + ": not a recipient of the outputs rendered (their personalise contacts)")
+        if personalised == 0 {
+            printStderr("provoke: no output here is personalised (has a \"personalise\" key); --personal renders"
+                        + " personal editions only")
+            throw ExitCode.usage
+        }
+        let unmatched = emails.filter { !matched.contains($0.lowercased()) }
+        if !unmatched.isEmpty {
+            for email in unmatched {
+                let known = try reportingErrors { try ledger.contact(email: email) != nil }
+                printStderr("provoke: no edition is made for \(email): " + (known
+                    ? "not a recipient of the personalised outputs rendered (their personalise contacts)"
+                    : "not a contact in the ledger (provoke contacts import)"))
+            }
             throw ExitCode.invalidInput
         }
         return (jobs, failures)

@@ -148,7 +148,7 @@ struct Render: ParsableCommand {
                 printStderr("provoke: output \"\(job.plan.output)\" is not personalised (no \"personalise\" key); --personal renders editions only")
                 throw ExitCode.usage
             }
-            (batch.jobs, editionFailures) = try EditionJobs.make(batch, ledger: ledger, to: to)
+            (batch.jobs, editionFailures) = try EditionJobs.make(batch, ledger: ledger, to: to, reserving: true)
         } else {
             for job in batch.jobs where batch.personalise(of: job.plan) != nil {
                 say("\(job.plan.output): personalised; its editions are rendered with --personal")
@@ -285,7 +285,9 @@ struct CachePrune: ParsableCommand {
             // not there is not created here.
             let path = Ledger.location(option: ledgerPath)
             if FileKind(path: path) == .regular {
-                jobs += try EditionJobs.make(batch, ledger: try Ledger(path: path), to: []).jobs
+                let editions = try EditionJobs.make(batch, ledger: try Ledger(path: path), to: [], reserving: false)
+                for failure in editions.failures { print("note: \(failure.error.message)") }
+                jobs += editions.jobs
             } else {
                 print("\(path): no ledger, so the personal editions' own cards are not kept (--ledger names one)")
             }

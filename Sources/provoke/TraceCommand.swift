@@ -22,6 +22,11 @@ struct TraceCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("An MP4 file, or an edition code.", valueName: "file-or-code"))
     var copy: String
 
+    /// The reader's message without its leading "FILE: ", which the ledger error adds again.
+    func withoutPath(_ message: String) -> String {
+        message.hasPrefix(copy + ": ") ? String(message.dropFirst(copy.count + 2)) : message
+    }
+
     func run() throws {
         try reportingErrors {
             let ledger = try ledger.open()
@@ -32,9 +37,9 @@ struct TraceCommand: ParsableCommand {
                 do {
                     identity = try CopyIdentity.read(copy)
                 } catch let e as RenderError {
-                    throw LedgerError(.badInput, file: copy, e.message)
+                    throw LedgerError(.badInput, file: copy, withoutPath(e.message))
                 } catch let e as FileError {
-                    throw LedgerError(.badInput, file: copy, e.message)
+                    throw LedgerError(.badInput, file: copy, withoutPath(e.message))
                 }
                 report = try ledger.trace(fileSHA256: identity.sha256, packetsSHA256: identity.videoPacketsSHA256,
                                           code: identity.edition.flatMap(EditionCode.normalise), codeFromTag: true)
@@ -72,6 +77,9 @@ struct TraceCommand: ParsableCommand {
             lines.append("made for: the \(report.versions.first?.audience.rawValue ?? "?") audience (\(v(reference)) is not a personal edition)")
         }
         lines.append("found by: \(report.evidence.rawValue)")
+        if report.versions.isEmpty {
+            lines.append("versions: none registered yet (the edition was named for a render that did not record it)")
+        }
         for (index, version) in report.versions.enumerated() {
             let mark = version.sha256 == report.video?.sha256 ? "  <- this copy" : ""
             let newest = index == report.versions.count - 1 ? " (newest)" : ""

@@ -171,9 +171,61 @@ extension CLITests {
 }
 
 extension CLITests {
-    /// The editions of an output go into the ledger in one transaction: a process killed outright after the first
-    /// edition's row was written (SIGKILL from inside SQLite's own `sqlite3_step`, interposed with LD_PRELOAD,
-    /// just before the second edition's INSERT runs) leaves none of them; the next render records all three.
+    /// Two personalised outputs: `--to` makes a contact's edition of each; a listed address that is no contact
+    /// is named and the other editions are still made; a listed contact of another audience receives their own
+    /// edition without --allow-mismatch; `deliver project/output` gives each contact their own edition.
+    func testEditionsOfTwoOutputsForListedAndUnknownContactsAndDeliveringEachTheirOwn() throws {
+        try editionsProject()
+        var manifest = try String(contentsOf: dir.appendingPathComponent("manifest.json"), encoding: .utf8)
+        manifest = manifest.replacingOccurrences(of: #"{"id": "plain","#, with: """
+            {"id": "second", "audience": "icb", "title": "Second", "captions": "none", "sequence": ["for-you", "close"],
+                      "personalise": {"card": "for-you", "contacts": ["jane@icb.example", "gus@gov.example", "gone@icb.example"]}},
+                     {"id": "plain",
+            """)
+        try write(manifest, "manifest.json")
+        let ledger = ["--ledger", "l.sqlite"]
+
+        let jane = try provoke(["render", "manifest.json", "--personal", "--to", "JANE@icb.example"] + ledger)
+        XCTAssertEqual(jane.status, 0, jane.err)
+        XCTAssertEqual(files("out/for-icbs").filter { $0.hasSuffix(".mp4") }, ["dr-jane-example.mp4"])
+        XCTAssertEqual(files("out/second").filter { $0.hasSuffix(".mp4") }, ["dr-jane-example.mp4"], "her edition of each output")
+
+        let all = try provoke(["render", "manifest.json", "--personal"] + ledger)
+        XCTAssertEqual(all.status, 1, "one listed address is no contact")
+        XCTAssertTrue(all.err.contains("second: gone@icb.example, listed in its personalise contacts, is not a contact in the ledger"), all.err)
+        XCTAssertEqual(files("out/second").filter { $0.hasSuffix(".mp4") }, ["dr-jane-example.mp4", "gus-gov.mp4"])
+        XCTAssertEqual(files("out/for-icbs").filter { $0.hasSuffix(".mp4") }.count, 3, "the other output's editions are made")
+
+        let gus = try provoke(["deliver", "out/second/gus-gov.mp4", "--to", "gus@gov.example", "--status", "sent"] + ledger)
+        XCTAssertEqual(gus.status, 0, "his own edition, though he is not of its audience: \(gus.err)")
+        let each = try provoke(["deliver", "eds/for-icbs", "--audience", "icb", "--status", "sent"] + ledger)
+        XCTAssertEqual(each.status, 0, each.err)
+        XCTAssertTrue(each.out.contains("eds/for-icbs (icb, personal editions): 0 added, 3 updated"), "planned became sent: \(each.out)")
+        XCTAssertTrue(each.out.contains("updated jane@icb.example: sent by email on") && each.out.contains("[own edition dr-jane-example.mp4,"), each.out)
+        let pending = try provoke(["pending", "eds/for-icbs"] + ledger)
+        XCTAssertTrue(pending.out.hasPrefix("eds/for-icbs (icb), 3 personal editions, each contact's own newest version: 0 pending"), pending.out)
+        let second = try provoke(["pending", "eds/second", "--format", "csv"] + ledger)
+        XCTAssertTrue(second.out.contains("jane@icb.example") && !second.out.contains("zoe@icb.example"),
+                      "the output's recipients, not its whole audience: \(second.out)")
+
+        let nobody = try provoke(["render", "manifest.json", "--personal", "--to", "nobody@x.org"] + ledger)
+        XCTAssertEqual(nobody.status, 1)
+        XCTAssertTrue(nobody.err.contains("no edition is made for nobody@x.org: not a contact in the ledger"), nobody.err)
+        try write(#"{"provoke": 1, "project": {"id": "p", "title": "P"}, "sources": [{"id": "a", "file": "a.mp4"}], "#
+                  + #""clips": [{"id": "talk", "source": "a", "in": 0, "out": 1}], "#
+                  + #""outputs": [{"id": "o", "audience": "icb", "title": "O", "captions": "none", "sequence": ["talk"]}]}"#,
+                  "unpersonal.json")
+        let none = try provoke(["render", "unpersonal.json", "--personal"] + ledger)
+        XCTAssertEqual(none.status, 2, none.err)
+        XCTAssertTrue(none.err.contains("no output here is personalised"), none.err)
+        try write("not a video", "note.txt")
+        let traced = try provoke(["trace", "note.txt"] + ledger)
+        XCTAssertEqual(traced.status, 1)
+        XCTAssertEqual(traced.err.components(separatedBy: "note.txt").count, 2, "the file named once: \(traced.err)")
+    }
+}
+
+extension CLITests {
     /// `still --to` shows a contact's edition as `render --personal` will make it (name and code), reading the
     /// ledger without writing to it; without `--to` the placeholders are shown as written, with a note.
     func testStillShowsAContactsEditionBeforeItIsRenderedAndRecordsNothing() throws {
@@ -218,6 +270,10 @@ extension CLITests {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("nobody.png").path))
     }
 
+    /// The editions of an output go into the ledger in one transaction: a process killed outright after the first
+    /// edition's version was written (SIGKILL from inside SQLite's own `sqlite3_step`, interposed with LD_PRELOAD,
+    /// just before the second edition's planned delivery is inserted) leaves none of them; the next render records
+    /// all three. (The editions' names and codes were reserved, committed, before rendering.)
     func testKillInTheMiddleOfRecordingEditionsLeavesNoneAndTheNextRunRecordsAll() throws {
         try editionsProject()
         try write("""
@@ -229,22 +285,22 @@ extension CLITests {
         extern const char *sqlite3_sql(sqlite3_stmt *);
         int sqlite3_step(sqlite3_stmt *statement) {
             static int (*real)(sqlite3_stmt *);
-            static int editions;
+            static int planned;
             if (!real) real = (int (*)(sqlite3_stmt *))dlsym(RTLD_NEXT, "sqlite3_step");
             const char *sql = sqlite3_sql(statement);
-            if (sql && strstr(sql, "INSERT INTO editions") && ++editions == 2) raise(SIGKILL);
+            if (sql && strstr(sql, "INSERT INTO deliveries") && ++planned == 2) raise(SIGKILL);
             return real(statement);
         }
-        """, "kill-on-second-edition.c")
+        """, "kill-on-second-planned.c")
         let cc = Process()
         cc.executableURL = URL(fileURLWithPath: "/usr/bin/cc")
-        cc.arguments = ["-shared", "-fPIC", "-o", "kill-on-second-edition.so", "kill-on-second-edition.c", "-ldl"]
+        cc.arguments = ["-shared", "-fPIC", "-o", "kill-on-second-planned.so", "kill-on-second-planned.c", "-ldl"]
         cc.currentDirectoryURL = dir
         try cc.run()
         cc.waitUntilExit()
         XCTAssertEqual(cc.terminationStatus, 0, "cc could not build the fault injector")
 
-        let preload = ["LD_PRELOAD": dir.appendingPathComponent("kill-on-second-edition.so").path]
+        let preload = ["LD_PRELOAD": dir.appendingPathComponent("kill-on-second-planned.so").path]
         let killed = try provokeRun(["render", "manifest.json", "--personal", "--ledger", "l.sqlite"], environment: preload).run
         XCTAssertEqual(killed.status, SIGKILL, "killed in the middle of the transaction: \(killed.err)")
         let before = try provoke(["deliveries", "--ledger", "l.sqlite", "--format", "csv"])
@@ -253,7 +309,10 @@ extension CLITests {
         let jane = "out/for-icbs/dr-jane-example.mp4"
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent(jane).path),
                       "the editions landed before the ledger was written")
-        XCTAssertNotEqual(try provoke(["trace", jane, "--ledger", "l.sqlite"]).status, 0, "the ledger knows no edition")
+        // The file is found through its edition tag (its edition was reserved), with no version registered.
+        let traced = try provoke(["trace", jane, "--ledger", "l.sqlite"])
+        XCTAssertEqual(traced.status, 0, traced.err)
+        XCTAssertTrue(traced.out.contains("found by: its edition tag") && traced.out.contains("versions: none registered yet"), traced.out)
 
         let again = try provoke(["render", "manifest.json", "--personal", "--ledger", "l.sqlite"])
         XCTAssertEqual(again.status, 0, again.err)

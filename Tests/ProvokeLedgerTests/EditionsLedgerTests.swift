@@ -39,7 +39,7 @@ final class EditionsLedgerTests: XCTestCase {
 
     func testCodesAndFileNamesAreStableUniqueAndKeptAcrossRuns() throws {
         let (_, ledger) = try ledgerWithContacts()
-        let contacts = try ledger.editionRecipients(.audience, audience: .icb)
+        let contacts = try ledger.editionRecipients(.audience, audience: .icb).contacts
         XCTAssertEqual(contacts.map(\.email).sorted(), ["ann@icb.org", "bob@icb.org", "cy@icb.org"])
         let editions = try ledger.editions(project: "campaign", output: "for-icbs", for: contacts)
         let byEmail = Dictionary(uniqueKeysWithValues: editions.map { ($0.recipient.email, $0) })
@@ -54,15 +54,38 @@ final class EditionsLedgerTests: XCTestCase {
         let again = try ledger.editions(project: "campaign", output: "for-icbs", for: contacts.reversed())
         XCTAssertEqual(Set(again.map { "\($0.recipient.email) \($0.code) \($0.slug)" }),
                        Set(editions.map { "\($0.recipient.email) \($0.code) \($0.slug)" }))
-        XCTAssertThrowsError(try ledger.editionRecipients(.emails(["ann@icb.org", "nobody@icb.org"]), audience: .icb)) {
-            XCTAssertTrue(String(describing: $0).contains("nobody@icb.org"))
-        }
+        // A listed address that is no contact is returned apart, so the others' editions can still be made.
+        let listed = try ledger.editionRecipients(.emails(["ann@icb.org", "nobody@icb.org"]), audience: .icb)
+        XCTAssertEqual(listed.contacts.map(\.email), ["ann@icb.org"])
+        XCTAssertEqual(listed.unknown, ["nobody@icb.org"])
+    }
+
+    /// Two renders at once for two contacts of the same name: the first to reserve keeps the plain file name,
+    /// the second sees it and gets the code's characters, so no file is written by both.
+    func testReservingEditionsNamesThemBeforeTheyAreRendered() throws {
+        let (dir, ledger) = try ledgerWithContacts()
+        let contacts = try ledger.editionRecipients(.audience, audience: .icb).contacts
+        let ann = contacts.filter { $0.email == "ann@icb.org" }, bob = contacts.filter { $0.email == "bob@icb.org" }
+        XCTAssertEqual(try ledger.editions(project: "campaign", output: "for-icbs", for: bob).first?.slug, "ann-example",
+                       "looking only: Bob would be ann-example while Ann has no edition")
+        let first = try ledger.reserveEditions(project: "campaign", output: "for-icbs", for: ann)
+        let other = try Ledger(path: dir.path("l.sqlite"))  // another process's connection
+        let second = try other.reserveEditions(project: "campaign", output: "for-icbs", for: bob)
+        XCTAssertEqual(first.first?.slug, "ann-example")
+        XCTAssertEqual(second.first?.slug, "ann-example-" + second.first!.code.prefix(4).lowercased())
+        // Reserved editions keep their names, again and when registered; no video yet, so no delivery.
+        XCTAssertEqual(try ledger.reserveEditions(project: "campaign", output: "for-icbs", for: ann + bob).map(\.slug),
+                       [first[0].slug, second[0].slug])
+        XCTAssertEqual(try ledger.db.scalar("SELECT count(*) FROM editions")?.intValue, 2)
+        try ledger.registerVideos([(editionRecord(second[0], sha: 9, packets: 90), "/o/\(second[0].slug).mp4")])
+        XCTAssertEqual(try ledger.db.scalar("SELECT count(*) FROM editions")?.intValue, 2)
+        XCTAssertEqual(try ledger.deliveries().map(\.contact.email), ["bob@icb.org"])
     }
 
     func testEveryEditionOfAnOutputIsRecordedInOneTransactionEachPlannedForItsRecipient() throws {
         let (dir, ledger) = try ledgerWithContacts()
         let editions = try ledger.editions(project: "campaign", output: "for-icbs",
-                                           for: try ledger.editionRecipients(.audience, audience: .icb))
+                                           for: try ledger.editionRecipients(.audience, audience: .icb).contacts)
         var files = editions.enumerated().map { (editionRecord($1, sha: $0 + 1, packets: 100 + $0), "/o/\($1.slug).mp4") }
         // The last one cannot be recorded (its code is another edition's): none of them is.
         files[2].0.edition!.code = editions[0].code
@@ -84,7 +107,7 @@ final class EditionsLedgerTests: XCTestCase {
     func testDeliverRefusesAnotherContactUnlessAllowedAndPendingCountsOwnEditions() throws {
         let (_, ledger) = try ledgerWithContacts()
         let editions = try ledger.editions(project: "campaign", output: "for-icbs",
-                                           for: try ledger.editionRecipients(.audience, audience: .icb))
+                                           for: try ledger.editionRecipients(.audience, audience: .icb).contacts)
         let regs = try ledger.registerVideos(editions.enumerated().map {
             (editionRecord($1, sha: $0 + 1, packets: 100 + $0), "/o/\($1.slug).mp4")
         })
@@ -107,7 +130,8 @@ final class EditionsLedgerTests: XCTestCase {
         try ledger.deliver(DeliveryRequest(video: ann, recipients: .emails(["bob@icb.org"]), status: .sent, allowMismatch: true))
         pending = try ledger.pending(ann)
         XCTAssertEqual(pending.entries.map(\.contact.email).sorted(), ["bob@icb.org", "cy@icb.org"])
-        XCTAssertEqual(pending.entries.first { $0.contact.email == "bob@icb.org" }?.state, .olderVersion)
+        XCTAssertEqual(pending.entries.first { $0.contact.email == "bob@icb.org" }?.state, .neverReceived)
+        XCTAssertNil(pending.entries.first { $0.contact.email == "bob@icb.org" }?.received)
         // A new version of Ann's edition: she is pending again, with the older one received.
         let annEdition = editions.first { $0.recipient.email == "ann@icb.org" }!
         let v2 = try ledger.registerVideo(editionRecord(annEdition, sha: 50, packets: 150, at: "2026-06-02T10:00:00Z"),
@@ -116,12 +140,44 @@ final class EditionsLedgerTests: XCTestCase {
         XCTAssertTrue(pending.isLatestVersion)
         XCTAssertEqual(pending.entries.first { $0.contact.email == "ann@icb.org" }?.state, .olderVersion)
         XCTAssertFalse(try ledger.pending(ann).isLatestVersion)
+
+        // deliver project/output: each contact of the audience gets the newest version of their own edition.
+        let all = try ledger.deliver(DeliveryRequest(video: ann, recipients: .audience(.icb), status: .sent, eachOwnEdition: true))
+        XCTAssertTrue(all.ownEditions)
+        let given = Dictionary(uniqueKeysWithValues: all.entries.map { ($0.contact.email, $0.video.sha256) })
+        XCTAssertEqual(given["ann@icb.org"], v2.sha256, "Ann's newest version, not the file named")
+        for email in ["bob@icb.org", "cy@icb.org"] {
+            let own = regs.first { $0.video.path.hasSuffix("/" + editions.first { $0.recipient.email == email }!.slug + ".mp4") }
+            XCTAssertEqual(given[email], own?.video.sha256, email)
+        }
+        XCTAssertEqual(try ledger.pending(v2).entries.map(\.contact.email), [], "everyone holds their own")
+        // Someone with no edition of it: named, nothing recorded.
+        XCTAssertThrowsError(try ledger.deliver(DeliveryRequest(video: ann, recipients: .emails(["gov@gov.uk"]),
+                                                                allowMismatch: true, eachOwnEdition: true))) {
+            XCTAssertTrue(String(describing: $0).contains("none has been rendered for gov@gov.uk"), "\($0)")
+        }
+    }
+
+    /// A contact of another audience listed in an output's personalise contacts: their own edition is theirs to
+    /// receive, with no --allow-mismatch, and pending lists the output's recipients, not its audience.
+    func testAListedContactOfAnotherAudienceMayReceiveTheirOwnEdition() throws {
+        let (_, ledger) = try ledgerWithContacts()
+        let gus = try ledger.editionRecipients(.emails(["gov@gov.uk"]), audience: .icb).contacts
+        let edition = try ledger.reserveEditions(project: "campaign", output: "for-icbs", for: gus)[0]
+        let video = try ledger.registerVideos([(editionRecord(edition, sha: 1, packets: 100), "/o/\(edition.slug).mp4")])[0].video
+        XCTAssertEqual(video.audience, .icb)
+        XCTAssertEqual(try ledger.pending(video).entries.map(\.contact.email), ["gov@gov.uk"],
+                       "only the output's recipient, not every ICB contact")
+        try ledger.deliver(DeliveryRequest(video: video, recipients: .emails(["gov@gov.uk"]), status: .sent))
+        XCTAssertEqual(try ledger.pending(video).entries.map(\.contact.email), [])
+        // Someone else of his audience is still refused: it is not their edition.
+        XCTAssertThrowsError(try ledger.deliver(DeliveryRequest(video: video, recipients: .emails(["ann@icb.org"]))))
     }
 
     func testTraceByBytesPacketsAndCode() throws {
         let (_, ledger) = try ledgerWithContacts()
         let editions = try ledger.editions(project: "campaign", output: "for-icbs",
-                                           for: try ledger.editionRecipients(.audience, audience: .icb))
+                                           for: try ledger.editionRecipients(.audience, audience: .icb).contacts)
         try ledger.registerVideos(editions.enumerated().map { (editionRecord($1, sha: $0 + 1, packets: 100 + $0), "/o/\($1.slug).mp4") })
         let byPackets = try XCTUnwrap(try ledger.trace(fileSHA256: fakeSHA(999), packetsSHA256: fakeSHA(101)))
         XCTAssertEqual(byPackets.evidence, .videoPackets)

@@ -96,7 +96,7 @@ final class ReportPageTests: XCTestCase {
                                    Contact(name: "Bob", email: "bob@icb.example", organisation: "B ICB", audience: .icb),
                                    Contact(name: "Cy", email: "cy@icb.example", organisation: "C ICB", audience: .icb)])
         let editions = try ledger.editions(project: "campaign", output: "for-icbs",
-                                           for: try ledger.editionRecipients(.audience, audience: .icb))
+                                           for: try ledger.editionRecipients(.audience, audience: .icb).contacts)
         func file(_ edition: Edition, sha: Int, at: String) -> (record: RenderRecord, path: String) {
             var r = record(output: "for-icbs", audience: .icb, title: "For you", sha: sha, at: at)
             r.edition = EditionRecord(recipient: edition.recipient, code: edition.code, slug: edition.slug,

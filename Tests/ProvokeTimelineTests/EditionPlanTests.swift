@@ -56,6 +56,9 @@ final class EditionPlanTests: XCTestCase {
         XCTAssertNil(EditionCode.normalise("UUUU-UUUU"))
         XCTAssertEqual(EditionSlug.base(name: "Dr Zoë O'Neil-Smith", email: "z@x.org"), "dr-zoe-o-neil-smith")
         XCTAssertEqual(EditionSlug.base(name: "🎉", email: "ann.b@x.org"), "ann-b")
+        // Letters folding would drop are written out: no "ukasz-berg", no "r".
+        XCTAssertEqual(EditionSlug.base(name: "Łukasz Øberg", email: "l@x.org"), "lukasz-oberg")
+        XCTAssertEqual(EditionSlug.base(name: "Ærø Straße", email: "a@x.org"), "aero-strasse")
         XCTAssertEqual(EditionSlug.base(name: "", email: "🎉@x.org"), "contact")
         XCTAssertEqual(EditionSlug.base(name: String(repeating: "abcdefghij ", count: 10), email: "a@b").count, 54)
     }
