@@ -74,6 +74,12 @@ public final class InputFile {
         return d == AV_NOPTS || d <= 0 ? nil : d
     }
 
+    /// True when the container's duration is a guess from its bit rate (MPEG-TS, raw streams), not read from an
+    /// index or from timestamps.
+    public var durationIsEstimated: Bool {
+        context.pointee.duration_estimation_method == AVFMT_DURATION_FROM_BITRATE
+    }
+
     /// The container's start time in microseconds: what players show as 0. 0 when unknown.
     public var startMicroseconds: Int64 {
         let s = context.pointee.start_time

@@ -37,6 +37,8 @@ public final class Packet {
     public var pts: Int64? { pointer.pointee.pts == AV_NOPTS ? nil : pointer.pointee.pts }
     public var dts: Int64? { pointer.pointee.dts == AV_NOPTS ? nil : pointer.pointee.dts }
     public var size: Int { Int(pointer.pointee.size) }
+    /// How long the packet lasts, in the stream's time base; 0 when unknown.
+    public var duration: Int64 { max(0, pointer.pointee.duration) }
     public var isKeyframe: Bool { pointer.pointee.flags & AV_PKT_FLAG_KEY != 0 }
 
     public func unref() { av_packet_unref(pointer) }

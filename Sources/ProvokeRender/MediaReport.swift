@@ -88,8 +88,12 @@ extension MediaProbe {
             }
         }
         while try input.read(into: packet) == .packet {
+            // A stream that first appears partway through (joined MPEG-TS) was not there when the file was opened.
+            guard packet.streamIndex < input.streams.count else { packet.unref(); continue }
             let info = input.streams[packet.streamIndex]
-            if let t = seconds(packet.pts, info.timeBase) { lastTime[info.index] = max(lastTime[info.index] ?? 0, t) }
+            if let t = seconds(packet.pts.map { $0 + packet.duration }, info.timeBase) {
+                lastTime[info.index] = max(lastTime[info.index] ?? 0, t)
+            }
             if let decoder, packet.streamIndex == audio?.index { try decoder.send(packet); try drainDecoder() }
             packet.unref()
         }
@@ -97,9 +101,12 @@ extension MediaProbe {
         try drainDecoder()
         let reading = try feed?.finish()
         // A file whose index promises more than its packets hold was cut short (an upload or a copy that stopped).
+        // The streams' ends (last packet's end) may fall short of a duration read from an index or timestamps by
+        // rounding only; one guessed from the bit rate (MPEG-TS) is looser.
         let reached = lastTime.values.max() ?? 0
         let origin = Double(input.startMicroseconds) / 1_000_000
-        if let duration, duration > 1, reached - origin < duration * 0.95 - 0.5 {
+        let slack = input.durationIsEstimated ? (duration ?? 0) * 0.05 + 0.5 : 0.25
+        if let duration, duration > 1, reached - origin < duration - slack {
             throw ProbeError(message: String(format: "cut short: its streams end at %.3f s of the %.3f s its header promises",
                                              max(0, reached - origin), duration))
         }

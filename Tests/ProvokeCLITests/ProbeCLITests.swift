@@ -83,6 +83,39 @@ extension CLITests {
         let usage = try provoke(["probe"])
         XCTAssertEqual(usage.status, 2)
     }
+
+    /// A file missing only its last half second is cut short too (an index read from the file promises its
+    /// length exactly); a stream that first appears partway through a joined MPEG-TS is reported, not a crash.
+    func testProbeFindsASlightlyShortFileAndReadsAStreamThatAppearsLate() throws {
+        try source("ten.mp4", frames: 300)
+        let bytes = try Data(contentsOf: dir.appendingPathComponent("ten.mp4"))
+        try bytes.prefix(bytes.count * 95 / 100).write(to: dir.appendingPathComponent("short.mp4"))
+        let short = try provoke(["probe", "short.mp4"])
+        XCTAssertEqual(short.status, 1, short.out)
+        XCTAssertTrue(short.err.contains("cut short: its streams end at 9."), short.err)
+        XCTAssertEqual(try provoke(["probe", "ten.mp4"]).status, 0, "the whole file is whole")
+
+        // Part one has only video, longer than the demuxer looks ahead when opening; part two is another
+        // program (video and sound on new PIDs): streams that appear while the packets are read.
+        func ffmpeg(_ args: [String]) throws {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+            p.arguments = ["-v", "error", "-y"] + args
+            p.currentDirectoryURL = dir
+            try p.run()
+            p.waitUntilExit()
+            XCTAssertEqual(p.terminationStatus, 0, "ffmpeg \(args)")
+        }
+        try source("part.mp4", frames: 60)
+        try ffmpeg(["-i", "ten.mp4", "-an", "-c", "copy", "-f", "mpegts", "one.ts"])
+        try ffmpeg(["-i", "part.mp4", "-c", "copy", "-mpegts_service_id", "7", "-mpegts_pmt_start_pid", "0x1500",
+                    "-mpegts_start_pid", "0x300", "-f", "mpegts", "two.ts"])
+        let joined = try Data(contentsOf: dir.appendingPathComponent("one.ts")) + Data(contentsOf: dir.appendingPathComponent("two.ts"))
+        try joined.write(to: dir.appendingPathComponent("joined.ts"))
+        let late = try provoke(["probe", "joined.ts"])
+        XCTAssertEqual(late.status, 0, late.err)
+        XCTAssertTrue(late.out.contains("video h264"), late.out)
+    }
 }
 
 extension CLITests {
