@@ -28,7 +28,10 @@ enum BlurredFill {
             try graph.add("scale", [("w", String(coverW)), ("h", String(coverH)), ("flags", "bilinear")]),
             try graph.add("crop", [("w", String(smallW)), ("h", String(smallH)),
                                    ("x", String((coverW - smallW) / 2)), ("y", String((coverH - smallH) / 2))]),
-            try graph.add("boxblur", [("luma_radius", "6"), ("luma_power", "2"), ("chroma_radius", "3"), ("chroma_power", "2")]),
+            // Radii no larger than boxblur allows: half the plane's smaller side (a chroma plane is half the size),
+            // so a small custom frame (64x64: an 8x8 fill) is blurred as far as it can be, not refused.
+            try graph.add("boxblur", [("luma_radius", String(min(6, min(smallW, smallH) / 2))), ("luma_power", "2"),
+                                      ("chroma_radius", String(min(3, min(smallW, smallH) / 4))), ("chroma_power", "2")]),
             // Darker (luma 45 % of the way from black) and paler (chroma halfway to grey): the fill stays behind
             // the picture and white text on it reads.
             try graph.add("lutyuv", [("y", "16+(val-16)*0.45"), ("u", "128+(val-128)*0.5"), ("v", "128+(val-128)*0.5")]),

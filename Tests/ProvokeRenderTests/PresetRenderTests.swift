@@ -31,12 +31,16 @@ final class PresetRenderTests: XCTestCase {
         let dir = try TempDir()
         try source(dir)
         let presets = ["web-720p": (1280, 720, "30/1"), "hd-1080p": (1920, 1080, "30/1"), "square": (1080, 1080, "30/1"),
-                       "vertical": (1080, 1920, "30/1"), "mine": (640, 480, "25/1")]
+                       "vertical": (1080, 1920, "30/1"), "mine": (640, 480, "25/1"),
+                       // The smallest custom frames the manifest allows: their fill is blurred as far as it can be.
+                       "tiny": (64, 64, "30/1"), "thin": (64, 1920, "30/1")]
         var p = project(sources: [("a", "a.mp4")], clips: [("one", "a", 0, 0.4)],
                         outputs: presets.keys.sorted().map { ($0, .icb, ["one"]) }, base: dir.url)
         let mine = VideoPreset(name: "mine", width: 640, height: 480, fps: 25, crf: 30, x264Preset: "ultrafast")
+        let tiny = VideoPreset(name: "tiny", width: 64, height: 64, fps: 30, crf: 30, x264Preset: "ultrafast")
+        let thin = VideoPreset(name: "thin", width: 64, height: 1920, fps: 30, crf: 30, x264Preset: "ultrafast")
         for i in p.outputs.indices {
-            p.outputs[i].preset = (VideoPreset.builtIn + [mine]).first { $0.name == p.outputs[i].id }!
+            p.outputs[i].preset = (VideoPreset.builtIn + [mine, tiny, thin]).first { $0.name == p.outputs[i].id }!
         }
         let out = dir.url.appendingPathComponent("out")
         _ = try render(try Planner.plan(p).outputs, into: out)
