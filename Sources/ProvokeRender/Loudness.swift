@@ -229,12 +229,16 @@ extension SoundEncoder {
         var record = levels.record
         record.integrated = Levelling.rounded(reading.integrated)
         record.truePeak = Levelling.rounded(reading.truePeak ?? -200)
+        // The gain of the mix as encoded: the last attempt's (the loop stops before adding another).
+        record.correction = gain == 0 ? nil : Levelling.rounded(gain)
         return record
     }
 }
 
-/// Decoded audio of one stream on its way into a meter: resampled to 48 kHz (ebur128's rate) and at most two
-/// channels. Used for whole files (render's check of its own track, `probe`) and for samples of them (`validate`).
+/// Decoded audio of one stream on its way into a meter: resampled to 48 kHz (ebur128's rate), mono or stereo as
+/// recorded, and 5.1 or more measured as 5.1, so the meter weighs the surrounds and leaves out the LFE as
+/// BS.1770 says (three to five channels, whose positions vary, are mixed to stereo). Used for whole files
+/// (render's check of its own track, `probe`) and for samples of them (`validate`).
 final class MeterFeed {
     let meter: LoudnessMeter
     let channels: Int
@@ -242,7 +246,7 @@ final class MeterFeed {
     private var resampler: Resampler?
 
     init(channels: Int, truePeak: Bool) throws {
-        self.channels = max(1, min(2, channels))
+        self.channels = channels >= 6 ? 6 : max(1, min(2, channels))
         fifo = AudioFifo(channels: self.channels)
         meter = try LoudnessMeter(sampleRate: 48_000, channels: self.channels, truePeak: truePeak)
     }

@@ -17,11 +17,15 @@ extension RenderRecord {
         public var clips: [ClipLevel]?
         /// The music bed under the cards, when the style has one.
         public var music: MusicLevel?
+        /// A gain (dB) on the whole mix, on top of each clip's and the bed's, when the first mix measured off its
+        /// target (a bed that counts in the gated loudness, a limiter that took some off); absent when none.
+        public var correction: Double?
 
         public init(mode: String, target: Double? = nil, truePeakCeiling: Double? = nil, integrated: Double? = nil,
-                    truePeak: Double? = nil, clips: [ClipLevel]? = nil, music: MusicLevel? = nil) {
+                    truePeak: Double? = nil, clips: [ClipLevel]? = nil, music: MusicLevel? = nil, correction: Double? = nil) {
             self.mode = mode; self.target = target; self.truePeakCeiling = truePeakCeiling
             self.integrated = integrated; self.truePeak = truePeak; self.clips = clips; self.music = music
+            self.correction = correction
         }
 
         public static let off = Loudness(mode: "off")

@@ -80,14 +80,16 @@ public enum SizeCap {
         ladder.first { kbps >= $0.minimumKbps }.map { ($0.width, $0.height) }
     }
 
-    /// The longest output (milliseconds, to the frame) that fits `maxBytes` at 360p, with pieces of
+    /// The longest output (milliseconds, to the frame) that fits `maxBytes` at 360p, cut into pieces as often as
+    /// `piecesPerSecond` (an output's own: each clip and card starts one), by default pieces of
     /// `Piece.maximumFrames` frames.
-    public static func longestMilliseconds(maxBytes: Int64, fps: Int) -> Int64 {
+    public static func longestMilliseconds(maxBytes: Int64, fps: Int, piecesPerSecond: Double? = nil) -> Int64 {
         var lo: Int64 = 0, hi: Int64 = 100 * 3_600_000
         let floor = ladder.last!.minimumKbps
+        let density = piecesPerSecond ?? Double(fps) / Double(Piece.maximumFrames)
         while lo < hi {
             let mid = (lo + hi + 1) / 2
-            let pieces = Int((mid * Int64(fps) / 1000 + Int64(Piece.maximumFrames) - 1) / Int64(Piece.maximumFrames))
+            let pieces = max(1, Int((density * Double(mid) / 1000).rounded(.up)))
             if videoKbps(maxBytes: maxBytes, durationMilliseconds: mid, pieces: pieces, fps: fps) >= floor { lo = mid } else { hi = mid - 1 }
         }
         return lo
@@ -107,11 +109,15 @@ public enum SizeCap {
     /// `plan` with its frame size and video rate chosen for its cap.
     static func apply(to plan: inout OutputPlan, maxBytes: Int64) throws {
         let ms = plan.format.clock.milliseconds(ofFrame: plan.frameCount)
-        let kbps = min(maximumKbps, videoKbps(maxBytes: maxBytes, durationMilliseconds: ms, pieces: plan.pieces().count,
+        let pieces = plan.pieces().count
+        let kbps = min(maximumKbps, videoKbps(maxBytes: maxBytes, durationMilliseconds: ms, pieces: pieces,
                                               fps: plan.format.fps))
         guard let size = frame(forKbps: kbps) else {
+            // As long as this output would be, cut as often as it is (each piece costs a keyframe and a buffer).
+            let density = max(Double(plan.format.fps) / Double(Piece.maximumFrames), Double(pieces) * 1000 / Double(max(1, ms)))
             throw PlanError.tooLongForCap(output: plan.output, milliseconds: ms, maxBytes: maxBytes,
-                                          longest: longestMilliseconds(maxBytes: maxBytes, fps: plan.format.fps))
+                                          longest: longestMilliseconds(maxBytes: maxBytes, fps: plan.format.fps,
+                                                                       piecesPerSecond: density))
         }
         plan.format.width = size.width
         plan.format.height = size.height
@@ -126,7 +132,7 @@ extension Planner {
     /// The output's `poster` frame, and for a size-capped preset its frame size and rates.
     static func applyDelivery(_ output: Output, to plan: inout OutputPlan) throws {
         if let poster = output.poster {
-            let frame = plan.format.clock.frames(in: poster.microseconds)
+            let frame = plan.format.clock.frame(at: poster.microseconds)  // the frame on screen then
             guard frame < plan.frameCount else {
                 throw PlanError.posterOutside(output: output.id, poster: OutputTime(microseconds: poster.microseconds),
                                               duration: plan.duration)

@@ -84,6 +84,52 @@ extension CLITests {
         XCTAssertEqual(usage.status, 2)
     }
 
+    /// 5.1 sound is measured as BS.1770 weighs it (surrounds +1.5 dB, the LFE left out), as the ffmpeg program's
+    /// ebur128 (the witness) measures it, not mixed down to stereo first.
+    func testProbeMeasuresFivePointOneAsFivePointOne() throws {
+        // Three seconds of 48 kHz 16-bit WAVE_FORMAT_EXTENSIBLE, mask FL FR FC LFE BL BR: a 1 kHz tone in both
+        // surrounds, a loud 60 Hz hum in the LFE, nothing in front. Mixed down to stereo first, the surrounds
+        // would count 4.5 dB less and the hum's peak not at all.
+        let rate = 48_000, channels = 6, frames = 3 * rate
+        var pcm = Data(capacity: frames * channels * 2)
+        for i in 0..<frames {
+            let t = Double(i) / Double(rate)
+            let tone = Int16(0.1 * 32767 * sin(2 * .pi * 1000 * t)), hum = Int16(0.5 * 32767 * sin(2 * .pi * 60 * t))
+            for sample in [0, 0, 0, hum, tone, tone] as [Int16] { withUnsafeBytes(of: sample.littleEndian) { pcm.append(contentsOf: $0) } }
+        }
+        var wav = Data()
+        func put<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { wav.append(contentsOf: $0) } }
+        wav.append(contentsOf: Array("RIFF".utf8)); put(UInt32(4 + 8 + 40 + 8 + pcm.count)); wav.append(contentsOf: Array("WAVE".utf8))
+        wav.append(contentsOf: Array("fmt ".utf8)); put(UInt32(40)); put(UInt16(0xFFFE)); put(UInt16(channels))
+        put(UInt32(rate)); put(UInt32(rate * channels * 2)); put(UInt16(channels * 2)); put(UInt16(16))
+        put(UInt16(22)); put(UInt16(16)); put(UInt32(0x3F))
+        // KSDATAFORMAT_SUBTYPE_PCM: 00000001-0000-0010-8000-00aa00389b71
+        wav.append(contentsOf: [0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71])
+        wav.append(contentsOf: Array("data".utf8)); put(UInt32(pcm.count)); wav.append(pcm)
+        try wav.write(to: dir.appendingPathComponent("surround.wav"))
+
+        let run = try provoke(["probe", "surround.wav", "--json"])
+        XCTAssertEqual(run.status, 0, run.err)
+        let entry = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [[String: Any]])?.first)
+        let measured = try XCTUnwrap((entry["loudness"] as? [String: Any])?["integrated"] as? Double, "\(entry)")
+
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+        p.arguments = ["-nostats", "-i", dir.appendingPathComponent("surround.wav").path, "-af", "ebur128=peak=true", "-f", "null", "-"]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        let summary = try XCTUnwrap(log.range(of: "Integrated loudness:").map { log[$0.upperBound...] }, log)
+        let witness = try XCTUnwrap(summary.firstMatch(of: /I:\s+(-?[0-9.]+) LUFS/).flatMap { Double($0.output.1) }, String(summary))
+        XCTAssertEqual(measured, witness, accuracy: 0.3, "probe \(measured) LUFS, ffmpeg's ebur128 \(witness) LUFS")
+        let peak = try XCTUnwrap((entry["loudness"] as? [String: Any])?["truePeak"] as? Double)
+        let witnessPeak = try XCTUnwrap(summary.firstMatch(of: /Peak:\s+(-?[0-9.]+) dBFS/).flatMap { Double($0.output.1) }, String(summary))
+        XCTAssertEqual(peak, witnessPeak, accuracy: 0.5, "the LFE's hum is the peak")
+    }
+
     /// A file missing only its last half second is cut short too (an index read from the file promises its
     /// length exactly); a stream that first appears partway through a joined MPEG-TS is reported, not a crash.
     func testProbeFindsASlightlyShortFileAndReadsAStreamThatAppearsLate() throws {

@@ -136,9 +136,32 @@ final class LoudnessRenderTests: XCTestCase {
         let speech = try loudness(of: out.mp4.path, seconds: 4..<7).integrated
         XCTAssertEqual(try loudness(of: out.mp4.path).integrated, -16, accuracy: 1)
         XCTAssertEqual(speech - bed, 12, accuracy: 1.5, "bed \(bed), speech \(speech)")
-        let music = try XCTUnwrap(try RenderRecord.decode(Data(contentsOf: out.record)).loudness?.music)
+        let record = try XCTUnwrap(try RenderRecord.decode(Data(contentsOf: out.record)).loudness)
+        let music = try XCTUnwrap(record.music)
         XCTAssertEqual(music.level, -12)
         XCTAssertEqual(music.input + music.gain, -28, accuracy: 0.01)
+        // The record adds up to what was played: the bed's gain and the mix's correction give the bed's level.
+        XCTAssertEqual(music.input + music.gain + (record.correction ?? 0), bed, accuracy: 1)
+    }
+
+    /// Cards only: the bed is all the sound, so the whole (held to its target) brings it to the target; the
+    /// record says so with the mix's correction, instead of a bed gain that was not what played.
+    func testACardsOnlyOutputRecordsTheCorrectionThatBroughtItsBedToTheTarget() throws {
+        let dir = try TempDir()
+        try SampleMedia.writeSound(.chord, seconds: 8, to: dir.path("bed.m4a"))
+        var p = project(sources: [], clips: [], outputs: [("cards", .icb, ["intro"])], base: dir.url)
+        p.cards = [Card(id: "intro", template: .statement, duration: 4_000_000, text: .all("Fund time"))]
+        p.outputs[0].captions = .none
+        p.outputs[0].style.card.music = ManifestFile(written: "bed.m4a", url: dir.url.appendingPathComponent("bed.m4a"))
+        p.outputs[0].style.card.musicLevel = -10
+        let out = try Renderer().render(try Planner.plan(p).outputs[0], into: dir.url.appendingPathComponent("out"))
+        let measured = try loudness(of: out.mp4.path, seconds: 1..<3).integrated
+        XCTAssertEqual(try loudness(of: out.mp4.path).integrated, -16, accuracy: 1)
+        let record = try XCTUnwrap(try RenderRecord.decode(Data(contentsOf: out.record)).loudness)
+        let music = try XCTUnwrap(record.music)
+        let correction = try XCTUnwrap(record.correction, "the bed alone came out 10 LU under the target")
+        XCTAssertEqual(correction, 10, accuracy: 1.5)
+        XCTAssertEqual(music.input + music.gain + correction, measured, accuracy: 1)
     }
 
     // MARK: The witness

@@ -94,8 +94,31 @@ final class PresetPlanTests: XCTestCase {
         XCTAssertNil(OutputFormat().pictureBand)
     }
 
+    /// An output of many short clips is cut into many pieces (a keyframe and a buffer each): the length it says
+    /// fits is worked out for pieces that short, so it is less than the length it refused.
+    func testEmailOfManyShortClipsSaysALengthThatFitsAsCutAsOften() throws {
+        func clips(_ count: Int) -> Project {
+            var p = project(seconds: 1, preset: "email", maxBytes: 1_000_000)
+            p.clips = (0..<count).map { Clip(id: "c\($0)", source: "a", in: SourceTime(microseconds: 0),
+                                             out: SourceTime(microseconds: 1_000_000), ideas: []) }
+            p.outputs[0].sequence = p.clips.map { SequenceItem(item: $0.id) }
+            return p
+        }
+        var fits: Int64 = 0
+        XCTAssertThrowsError(try Planner.plan(clips(20))) { error in
+            guard case let PlanError.tooLongForCap(_, ms, _, longest) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(ms, 20_000)
+            XCTAssertLessThan(longest, 20_000, "\(error)")
+            fits = longest
+        }
+        XCTAssertGreaterThan(fits, 1000)
+        XCTAssertNoThrow(try Planner.plan(clips(Int(fits / 1000))), "what it says fits, fits: \(fits) ms")
+    }
+
     func testThePosterTimeIsAFrameOfTheOutput() throws {
         XCTAssertEqual(try plan(seconds: 4, preset: "web-720p", poster: 2_500_000).posterFrame, 75)
+        XCTAssertEqual(try plan(seconds: 4, preset: "web-720p", poster: 3_990_000).posterFrame, 119,
+                       "the frame on screen at 3.99 s, not the next one (past the end)")
         XCTAssertNil(try plan(seconds: 4, preset: "web-720p").posterFrame)
         XCTAssertThrowsError(try plan(seconds: 4, preset: "web-720p", poster: 4_000_000)) { error in
             XCTAssertEqual("\(error)", "output \"o\": poster 00:00:04.000 is not before the output's end (00:00:04.000)")
