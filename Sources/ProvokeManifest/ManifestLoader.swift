@@ -92,6 +92,44 @@ public enum ManifestLoader {
     }
 
     /// The path as the caller gave it (relative stays relative), for messages.
+    /// A problem found after loading (by the planner) as a diagnostic at the value `path` names (`outputs[1].poster`,
+    /// as diagnostics write paths), located in the manifest at `url` as it is now; no position when the file no
+    /// longer parses or has no such value.
+    public static func diagnostic(_ url: URL, path: String?, message: String) -> Diagnostic {
+        var line = 0, column = 0
+        if let path, let data = try? Data(contentsOf: url), let document = try? JSONParser.parse(data),
+           let node = node(at: path, in: document.root) {
+            line = node.position.line
+            column = node.position.column
+        }
+        return Diagnostic(file: displayPath(url), path: path ?? "", line: line, column: column, severity: .error,
+                          message: message)
+    }
+
+    /// The value at a plain path (`outputs[1].sequence[0].transition`: keys and indexes).
+    static func node(at path: String, in root: JSONNode) -> JSONNode? {
+        var node = root
+        var rest = Substring(path)
+        while !rest.isEmpty {
+            if rest.first == "." { rest = rest.dropFirst() }
+            if rest.first == "[" {
+                guard let close = rest.firstIndex(of: "]"), let index = Int(rest[rest.index(after: rest.startIndex)..<close]),
+                      case let .array(items) = node.value, items.indices.contains(index) else { return nil }
+                node = items[index]
+                rest = rest[rest.index(after: close)...]
+            } else {
+                let end = rest.firstIndex { $0 == "." || $0 == "[" } ?? rest.endIndex
+                let key = String(rest[..<end])
+                guard case let .object(members) = node.value, let member = members.first(where: { $0.key == key }) else {
+                    return nil
+                }
+                node = member.value
+                rest = rest[end...]
+            }
+        }
+        return node
+    }
+
     static func displayPath(_ url: URL) -> String {
         url.isFileURL ? url.relativePath : url.absoluteString
     }

@@ -35,29 +35,32 @@ struct Validate: ParsableCommand {
         // Only validate measures the sources' loudness (a sample of each): render's own check stays quick.
         let result = ManifestLoader.load(URL(fileURLWithPath: manifest), probe: FFmpegSourceProbe(measuresLoudness: true),
                                          fonts: SystemFonts())
+        var diagnostics = result.diagnostics
+        // Everything plan and render would refuse, validate refuses too: each output is planned (it is cheap and
+        // touches no media), so the planner's limits are validate's, and every output's problem is reported.
+        if let p = result.project {
+            for output in p.outputs {
+                do {
+                    _ = try Planner.plan(p, outputs: [output.id])
+                } catch let e as PlanError {
+                    diagnostics.append(e.diagnostic(in: p, file: URL(fileURLWithPath: manifest)))
+                }
+            }
+        }
+        let errors = diagnostics.filter { $0.severity == .error }.count
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(result.diagnostics), as: UTF8.self))
+            print(String(decoding: try encoder.encode(diagnostics), as: UTF8.self))
         } else {
-            for d in result.diagnostics { printStderr(d.description) }
+            for d in diagnostics { printStderr(d.description) }
         }
-        if !result.errors.isEmpty {
-            if !json { printStderr("\(manifest): \(result.errors.count) error\(result.errors.count == 1 ? "" : "s")") }
+        if errors > 0 {
+            if !json { printStderr("\(manifest): \(errors) error\(errors == 1 ? "" : "s")") }
             throw ExitCode.invalidInput
         }
-        // Everything plan and render would refuse, validate refuses too: the plan is made (it is cheap and
-        // touches no media), so its limits are validate's.
-        if let p = result.project {
-            do {
-                _ = try Planner.plan(p)
-            } catch let e as PlanError {
-                printStderr("\(manifest): \(e.jsonPath(in: p).map { "\($0): " } ?? "")\(e)")
-                throw ExitCode.invalidInput
-            }
-            if !json {
-                print("\(manifest): valid: \(p.sources.count) sources, \(p.clips.count) clips, \(p.cards.count) cards, \(p.outputs.count) outputs")
-            }
+        if let p = result.project, !json {
+            print("\(manifest): valid: \(p.sources.count) sources, \(p.clips.count) clips, \(p.cards.count) cards, \(p.outputs.count) outputs")
         }
     }
 }
@@ -130,8 +133,16 @@ func planOrUsageError(_ project: Project, _ outputs: [String]) throws -> RenderP
             printStderr("provoke: \(project.manifestURL.path): \(e)")
             throw ExitCode.usage
         }
-        printStderr("provoke: \(project.manifestURL.path): \(e.jsonPath(in: project).map { "\($0): " } ?? "")\(e)")
+        printStderr(e.diagnostic(in: project).description)
         throw ExitCode.invalidInput
+    }
+}
+
+extension PlanError {
+    /// The error as a diagnostic of `project`'s manifest (`file:line:column: path: message`, as validate prints
+    /// the manifest's own problems), located at the value it concerns.
+    func diagnostic(in project: Project, file: URL? = nil) -> Diagnostic {
+        ManifestLoader.diagnostic(file ?? project.manifestURL, path: jsonPath(in: project), message: "\(self)")
     }
 }
 

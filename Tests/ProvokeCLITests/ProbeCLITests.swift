@@ -165,6 +165,32 @@ extension CLITests {
 }
 
 extension CLITests {
+    /// What only planning finds (a poster past the end of its output) is reported by validate for every output
+    /// at once, each at its line and column like the manifest's own problems.
+    func testValidateReportsEveryOutputsPlanningProblemAtItsPlace() throws {
+        try source("a.mp4", frames: 90)
+        try write("""
+        {"provoke": 1, "project": {"id": "v", "title": "V"},
+         "sources": [{"id": "a", "file": "a.mp4"}],
+         "clips": [{"id": "c", "source": "a", "in": 0, "out": 2}],
+         "outputs": [
+           {"id": "one", "audience": "icb", "title": "One", "captions": "none", "sequence": ["c"], "poster": 10},
+           {"id": "two", "audience": "icb", "title": "Two", "captions": "none", "sequence": ["c"],
+            "poster": 2}
+         ]}
+        """, "manifest.json")
+        let run = try provoke(["validate", "manifest.json"])
+        XCTAssertEqual(run.status, 1)
+        let lines = run.err.split(separator: "\n")
+        XCTAssertEqual(lines.count, 3, run.err)
+        XCTAssertTrue(lines[0].hasPrefix("manifest.json:5:102: outputs[0].poster: output \"one\": poster 00:00:10.000"), run.err)
+        XCTAssertTrue(lines[1].hasPrefix("manifest.json:7:15: outputs[1].poster: output \"two\": poster 00:00:02.000"), run.err)
+        XCTAssertEqual(lines[2], "manifest.json: 2 errors")
+        let json = try provoke(["validate", "manifest.json", "--json"])
+        let diagnostics = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [[String: Any]])
+        XCTAssertEqual(diagnostics.compactMap { $0["path"] as? String }, ["outputs[0].poster", "outputs[1].poster"])
+    }
+
     func testValidateWarnsOfARotationFlagAndAVeryQuietSourceButRenderDoesNotMeasure() throws {
         var spec = SampleSpec()
         spec.frames = 90
