@@ -187,6 +187,7 @@ struct Render: ParsableCommand {
                 if !known { unknown.append(output) }
             }
             try self.ledger.registerEditions(result.written + unknown, in: ledger)
+            if to.isEmpty { noteFormerEditions(batch.jobs, failed: editionFailures.map(\.output), say: say) }
         }
         for output in personal ? [] : result.unchanged {
             say("\(output.plan.output): unchanged \(output.mp4.path) (sha256 \(output.sha256.prefix(12)))")
@@ -211,6 +212,26 @@ struct Render: ParsableCommand {
         if Interruption.requested {
             printStderr("provoke: interrupted after the last output was written")
             throw ExitCode.interrupted
+        }
+    }
+
+    /// Files in an edition folder that are no edition now (their contact left the audience or the list, or was
+    /// removed): named, so a folder is not sent out whole by mistake. They are left where they are. `failed`:
+    /// the `output/slug` of editions that could not be made this time, still editions.
+    func noteFormerEditions(_ jobs: [BatchRenderer.Job], failed: [String], say: (String) -> Void) {
+        var current: [URL: Set<String>] = [:]
+        for job in jobs { if let slug = job.plan.edition?.slug { current[job.directory, default: []].insert(slug + ".mp4") } }
+        for label in failed {
+            let parts = label.split(separator: "/", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let folder = current.keys.first(where: { $0.lastPathComponent == parts[0] }) else { continue }
+            current[folder]?.insert(parts[1] + ".mp4")
+        }
+        for (folder, names) in current.sorted(by: { $0.key.path < $1.key.path }) {
+            let present = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            for name in present.sorted() where name.hasSuffix(".mp4") && !names.contains(name) {
+                say("note: \(folder.appendingPathComponent(name).path) is no longer an edition (its contact is not a recipient"
+                    + " now); left as it is")
+            }
         }
     }
 

@@ -218,6 +218,11 @@ extension CLITests {
         let none = try provoke(["render", "unpersonal.json", "--personal"] + ledger)
         XCTAssertEqual(none.status, 2, none.err)
         XCTAssertTrue(none.err.contains("no output here is personalised"), none.err)
+        // Zoë leaves: her file stays, and the next render says it is no edition now.
+        XCTAssertEqual(try provoke(["contacts", "remove", "zoe@icb.example"] + ledger).status, 0)
+        let after = try provoke(["render", "manifest.json", "--personal"] + ledger)
+        XCTAssertTrue(after.out.contains("zoe-role-b1-an8-o-neil-script-drop-table-contacts.mp4 is no longer an edition"), after.out)
+        XCTAssertFalse(after.out.contains("dr-jane-example.mp4 is no longer"), after.out)
         try write("not a video", "note.txt")
         let traced = try provoke(["trace", "note.txt"] + ledger)
         XCTAssertEqual(traced.status, 1)
