@@ -180,6 +180,8 @@ public final class InputFile {
     }
 
     private static func layoutName(_ par: UnsafeMutablePointer<AVCodecParameters>) -> String {
+        // A stream that only counts its channels ("1 channels") has no layout to name.
+        guard par.pointee.ch_layout.order != AV_CHANNEL_ORDER_UNSPEC else { return "" }
         var name = [CChar](repeating: 0, count: 64)
         guard av_channel_layout_describe(&par.pointee.ch_layout, &name, name.count) >= 0 else { return "" }
         return String(cString: name)

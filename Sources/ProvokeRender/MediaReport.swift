@@ -151,7 +151,7 @@ extension MediaReport {
             if let fps = s.fps { parts.append("\(fps) fps") }
             if let r = s.rotation { parts.append("rotation \(r)°") }
             if let rate = s.sampleRate { parts.append("\(rate) Hz") }
-            if let layout = s.channelLayout ?? s.channels.map({ "\($0) channels" }) { parts.append(layout) }
+            if let layout = s.channelLayout ?? s.channels.map({ "\($0) channel\($0 == 1 ? "" : "s")" }) { parts.append(layout) }
             if let language = s.language { parts.append("language \(language)") }
             lines.append(parts.joined(separator: ", "))
         }
