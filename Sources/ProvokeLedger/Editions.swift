@@ -203,10 +203,10 @@ extension Ledger {
             """, [.integer(editionID)], Self.videoRow).first
         // Each recipient still in the ledger, with their edition.
         let recipients = try db.query("""
-            SELECT c.id, \(Self.contactColumns), e.id FROM editions e JOIN contacts c ON c.email = e.email
+            SELECT \(Self.contactColumns), e.id FROM editions e JOIN contacts c ON c.email = e.email
             WHERE e.project = ? AND e.output = ? ORDER BY c.organisation, c.name, c.email
             """, [.text(video.project), .text(video.output)]) { row in
-            (try Self.contactRow(row, first: 1), row.int64(8))
+            (try Self.contactRow(row), row.int64(7))
         }
         let own = try db.prepare("""
             SELECT \(Self.videoColumns), v.id FROM videos v WHERE v.edition_id = ?

@@ -17,20 +17,15 @@ enum EditionJobs {
         var jobs: [BatchRenderer.Job] = []
         var failures: [(output: String, error: RenderError)] = []
         let asked = Set(emails.map { $0.lowercased() })
-        var matched = Set<String>()
-        var personalised = 0
+        // Who each personalised output is made for (with --to, only those asked for); nothing is recorded until
+        // every address asked for is known to get an edition.
+        var chosen: [(job: BatchRenderer.Job, personalise: Personalise, contacts: [Contact])] = []
         for job in batch.jobs {
             guard let personalise = batch.personalise(of: job.plan) else { continue }
-            personalised += 1
             let plan = job.plan
             let recipients = try reportingErrors { try ledger.editionRecipients(personalise.contacts, audience: plan.audience) }
-            var contacts = recipients.contacts
-            var unknown = recipients.unknown
-            if !asked.isEmpty {
-                contacts = contacts.filter { asked.contains($0.email.lowercased()) }
-                unknown = unknown.filter { asked.contains($0.lowercased()) }
-                matched.formUnion(contacts.map { $0.email.lowercased() })
-            }
+            let contacts = asked.isEmpty ? recipients.contacts : recipients.contacts.filter { asked.contains($0.email.lowercased()) }
+            let unknown = asked.isEmpty ? recipients.unknown : recipients.unknown.filter { asked.contains($0.lowercased()) }
             for email in unknown {
                 failures.append(("\(plan.output)/\(email)", RenderError.badInput(plan.output, "\(plan.output): \(email),"
                     + " listed in its personalise contacts, is not a contact in the ledger (imported? removed?);"
@@ -39,8 +34,27 @@ enum EditionJobs {
             if contacts.isEmpty && asked.isEmpty && unknown.isEmpty {
                 failures.append((plan.output, RenderError.badInput(plan.output, "\(plan.output): no contacts of the "
                     + "\(plan.audience.rawValue) audience in the ledger, so no editions (provoke contacts import)")))
-                continue
             }
+            chosen.append((job, personalise, contacts))
+        }
+        if chosen.isEmpty {
+            printStderr("provoke: no output here is personalised (has a \"personalise\" key); --personal renders"
+                        + " personal editions only")
+            throw ExitCode.usage
+        }
+        let matched = Set(chosen.flatMap { $0.contacts.map { $0.email.lowercased() } })
+        let unmatched = emails.filter { !matched.contains($0.lowercased()) }
+        if !unmatched.isEmpty {
+            for email in unmatched {
+                let known = try reportingErrors { try ledger.contact(email: email) != nil }
+                printStderr("provoke: no edition is made for \(email): " + (known
+                    ? "not a recipient of the personalised outputs rendered (their personalise contacts)"
+                    : "not a contact in the ledger (provoke contacts import)"))
+            }
+            throw ExitCode.invalidInput
+        }
+        for (job, personalise, contacts) in chosen where !contacts.isEmpty {
+            let plan = job.plan
             let editions = try reportingErrors {
                 reserving ? try ledger.reserveEditions(project: plan.project, output: plan.output, for: contacts)
                           : try ledger.editions(project: plan.project, output: plan.output, for: contacts)
@@ -54,21 +68,6 @@ enum EditionJobs {
                                      RenderError.badInput(plan.output, e.message)))
                 }
             }
-        }
-        if personalised == 0 {
-            printStderr("provoke: no output here is personalised (has a \"personalise\" key); --personal renders"
-                        + " personal editions only")
-            throw ExitCode.usage
-        }
-        let unmatched = emails.filter { !matched.contains($0.lowercased()) }
-        if !unmatched.isEmpty {
-            for email in unmatched {
-                let known = try reportingErrors { try ledger.contact(email: email) != nil }
-                printStderr("provoke: no edition is made for \(email): " + (known
-                    ? "not a recipient of the personalised outputs rendered (their personalise contacts)"
-                    : "not a contact in the ledger (provoke contacts import)"))
-            }
-            throw ExitCode.invalidInput
         }
         return (jobs, failures)
     }
