@@ -36,6 +36,24 @@ final class CLITests: XCTestCase {
         try provokeRun(args, signal: marker == nil ? nil : SIGINT, after: marker ?? "").run
     }
 
+    /// A system tool (the ffmpeg and ffprobe programs as witnesses, `cc`) run in the test's folder to the end; its
+    /// standard output and error go through files, so neither can fill up and stall it.
+    func tool(_ path: String, _ args: [String]) throws -> (status: Int32, out: Data, err: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = args
+        p.currentDirectoryURL = dir
+        let out = dir.appendingPathComponent(".tool-\(UUID().uuidString).out"), err = out.appendingPathExtension("err")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: out); try? FileManager.default.removeItem(at: err) }
+        p.standardOutput = try FileHandle(forWritingTo: out)
+        p.standardError = try FileHandle(forWritingTo: err)
+        try p.run()
+        p.waitUntilExit()
+        return (p.terminationStatus, try Data(contentsOf: out), String(decoding: try Data(contentsOf: err), as: UTF8.self))
+    }
+
     func write(_ text: String, _ name: String) throws {
         try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
     }

@@ -75,14 +75,7 @@ extension CLITests {
     }
 
     func ffprobeJSON(_ path: String) throws -> [String: Any] {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/ffprobe")
-        p.arguments = ["-v", "error", "-print_format", "json", "-show_streams", path]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
+        let data = try tool("/usr/bin/ffprobe", ["-v", "error", "-print_format", "json", "-show_streams", path]).out
         return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
     }
 

@@ -34,15 +34,8 @@ extension CLITests {
 
     /// One output frame as 8-bit grey, decoded by the ffmpeg program (a witness).
     func grey(_ file: String, at seconds: Double) throws -> [UInt8] {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-        p.arguments = ["-v", "error", "-ss", String(seconds), "-i", dir.appendingPathComponent(file).path, "-frames:v", "1",
-                       "-f", "rawvideo", "-pix_fmt", "gray", "-"]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
+        let data = try tool("/usr/bin/ffmpeg", ["-v", "error", "-ss", String(seconds), "-i", file, "-frames:v", "1",
+                                                "-f", "rawvideo", "-pix_fmt", "gray", "-"]).out
         XCTAssertEqual(data.count, 1280 * 720)
         return [UInt8](data)
     }
@@ -108,12 +101,7 @@ extension CLITests {
         XCTAssertTrue(pending.out.contains("zoe@icb.example") && pending.out.contains("party@icb.example"), pending.out)
 
         // Trace: a copy re-muxed without its tags (new bytes, same packets), and the code read off the card.
-        let remux = Process()
-        remux.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-        remux.arguments = ["-v", "error", "-i", dir.appendingPathComponent(jane).path, "-c", "copy", "-map_metadata", "-1",
-                           dir.appendingPathComponent("forwarded.mp4").path]
-        try remux.run()
-        remux.waitUntilExit()
+        XCTAssertEqual(try tool("/usr/bin/ffmpeg", ["-v", "error", "-i", jane, "-c", "copy", "-map_metadata", "-1", "forwarded.mp4"]).status, 0)
         XCTAssertNotEqual(try sha("forwarded.mp4"), try sha(jane))
         XCTAssertNil(try ffprobeTags("forwarded.mp4")["edition"])
         let traced = try provoke(["trace", "forwarded.mp4", "--ledger", "l.sqlite"])
@@ -157,14 +145,7 @@ extension CLITests {
     }
 
     func ffprobeTags(_ file: String) throws -> [String: String] {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/ffprobe")
-        p.arguments = ["-v", "error", "-print_format", "json", "-show_entries", "format_tags", dir.appendingPathComponent(file).path]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
+        let data = try tool("/usr/bin/ffprobe", ["-v", "error", "-print_format", "json", "-show_entries", "format_tags", file]).out
         let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         return (json?["format"] as? [String: Any])?["tags"] as? [String: String] ?? [:]
     }
@@ -297,13 +278,8 @@ extension CLITests {
             return real(statement);
         }
         """, "kill-on-second-planned.c")
-        let cc = Process()
-        cc.executableURL = URL(fileURLWithPath: "/usr/bin/cc")
-        cc.arguments = ["-shared", "-fPIC", "-o", "kill-on-second-planned.so", "kill-on-second-planned.c", "-ldl"]
-        cc.currentDirectoryURL = dir
-        try cc.run()
-        cc.waitUntilExit()
-        XCTAssertEqual(cc.terminationStatus, 0, "cc could not build the fault injector")
+        let cc = try tool("/usr/bin/cc", ["-shared", "-fPIC", "-o", "kill-on-second-planned.so", "kill-on-second-planned.c", "-ldl"])
+        XCTAssertEqual(cc.status, 0, "cc could not build the fault injector: \(cc.err)")
 
         let preload = ["LD_PRELOAD": dir.appendingPathComponent("kill-on-second-planned.so").path]
         let killed = try provokeRun(["render", "manifest.json", "--personal", "--ledger", "l.sqlite"], environment: preload).run

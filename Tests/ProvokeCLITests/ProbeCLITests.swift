@@ -113,15 +113,7 @@ extension CLITests {
         let entry = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [[String: Any]])?.first)
         let measured = try XCTUnwrap((entry["loudness"] as? [String: Any])?["integrated"] as? Double, "\(entry)")
 
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-        p.arguments = ["-nostats", "-i", dir.appendingPathComponent("surround.wav").path, "-af", "ebur128=peak=true", "-f", "null", "-"]
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
+        let log = try tool("/usr/bin/ffmpeg", ["-nostats", "-i", "surround.wav", "-af", "ebur128=peak=true", "-f", "null", "-"]).err
         let summary = try XCTUnwrap(log.range(of: "Integrated loudness:").map { log[$0.upperBound...] }, log)
         let witness = try XCTUnwrap(summary.firstMatch(of: /I:\s+(-?[0-9.]+) LUFS/).flatMap { Double($0.output.1) }, String(summary))
         XCTAssertEqual(measured, witness, accuracy: 0.3, "probe \(measured) LUFS, ffmpeg's ebur128 \(witness) LUFS")
@@ -144,13 +136,8 @@ extension CLITests {
         // Part one has only video, longer than the demuxer looks ahead when opening; part two is another
         // program (video and sound on new PIDs): streams that appear while the packets are read.
         func ffmpeg(_ args: [String]) throws {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-            p.arguments = ["-v", "error", "-y"] + args
-            p.currentDirectoryURL = dir
-            try p.run()
-            p.waitUntilExit()
-            XCTAssertEqual(p.terminationStatus, 0, "ffmpeg \(args)")
+            let run = try tool("/usr/bin/ffmpeg", ["-v", "error", "-y"] + args)
+            XCTAssertEqual(run.status, 0, "ffmpeg \(args): \(run.err)")
         }
         try source("part.mp4", frames: 60)
         try ffmpeg(["-i", "ten.mp4", "-an", "-c", "copy", "-f", "mpegts", "one.ts"])
