@@ -260,7 +260,17 @@ public final class BatchRenderer: Sendable {
 
         // 4. Join every output whose entries are all there. A stop now keeps what is already written (the caller
         // records it) and leaves the rest.
-        if options.shard != nil { return result }
+        if options.shard != nil {
+            // A shard joins nothing, but an entry it failed to make is the failure of every output that needs it:
+            // reported, so the batch system sees the shard fail (a non-zero exit) instead of a join that cannot.
+            for p in planned {
+                guard let failure = (p.pieceKeys + [p.soundKey]).lazy.compactMap({ failures[$0] }).first else { continue }
+                let e = RenderError(output: p.job.plan.label, message: failure.message, isInputProblem: failure.isInputProblem)
+                events(.failed(output: p.job.plan.label, error: e))
+                result.failed.append((p.job.plan.label, e))
+            }
+            return result
+        }
         // `jobs` joins side by side (each streams packets: memory does not grow with the number of outputs), their
         // results kept in the outputs' order.
         let digests = PieceDigests(), toJoin = planned

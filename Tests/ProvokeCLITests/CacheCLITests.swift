@@ -194,6 +194,23 @@ extension CLITests {
         XCTAssertEqual(leftovers, [])
     }
 
+    /// A shard that cannot make one of its entries fails (exit non-zero, a `failure` event), so the batch system
+    /// sees it fail, instead of reporting the entry encoded and leaving the join to find it missing.
+    func testAShardThatFailsAnEntryExitsNonZero() throws {
+        try variantsProject()
+        let listed = try provoke(["plan", "manifest.json", "--segments", "--json"])
+        let entries = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(listed.out.utf8)) as? [[String: Any]])
+        let key = try XCTUnwrap(entries.first { $0["kind"] as? String == "piece" }?["key"] as? String)
+        // The folder the piece would be written in is a file: that entry cannot be made.
+        let pieces = dir.appendingPathComponent(".provoke-cache/pieces")
+        try FileManager.default.createDirectory(at: pieces, withIntermediateDirectories: true)
+        try write("in the way", ".provoke-cache/pieces/" + key.prefix(2))
+        let shard = try provoke(["render", "manifest.json", "--shard", "0/1", "--no-ledger", "--progress", "json"])
+        XCTAssertNotEqual(shard.status, 0, "a shard with a failed entry fails: \(shard.err)")
+        XCTAssertTrue(shard.out.split(separator: "\n").contains { $0.contains("\"event\":\"failure\"") }, shard.out)
+        XCTAssertEqual(files("out"), [])
+    }
+
     func testProgressForScriptsIsOneJSONEventALine() throws {
         try variantsProject()
         let r = try provoke(["render", "manifest.json", "--no-ledger", "--progress", "json", "--jobs", "1"])
