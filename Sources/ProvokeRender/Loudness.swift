@@ -79,8 +79,10 @@ final class MeasurementLocks: @unchecked Sendable {  // `locks` is guarded by `l
 }
 
 extension RenderCache {
+    /// A measurement, when the cache holds it whole: its size and SHA-256 as sealed (an altered one is measured
+    /// again, never used; it would set a clip's gain).
     func reading<T: Decodable>(_ key: String, as type: T.Type) -> T? {
-        guard isComplete(.measure, key), let data = try? Data(contentsOf: url(.measure, key)) else { return nil }
+        guard isComplete(.measure, key, hashing: true), let data = try? Data(contentsOf: url(.measure, key)) else { return nil }
         return try? JSONDecoder().decode(type, from: data)
     }
 

@@ -120,6 +120,40 @@ final class LoudnessRenderTests: XCTestCase {
         XCTAssertEqual(try loudness(of: out.appendingPathComponent("even.mp4").path).integrated, -23, accuracy: 1)
     }
 
+    /// A clip's measured loudness altered in the cache (same size, one digit changed) is measured again, not
+    /// used: the gains come out as from an empty cache.
+    func testAnAlteredMeasurementIsMeasuredAgain() throws {
+        let dir = try TempDir()
+        try sources(dir)
+        var options = RenderOptions()
+        options.cache = dir.url.appendingPathComponent("cache")
+        func render(_ target: LoudnessTarget, into out: String, cache: Bool = true) throws -> RenderRecord.Loudness? {
+            var o = options
+            if !cache { o.cache = nil }
+            let plan = try Planner.plan(evenProject(dir, loudness: target)).outputs[0]
+            let result = try BatchRenderer(options: o).render([BatchRenderer.Job(plan: plan, directory: dir.url.appendingPathComponent(out))])
+            return try RenderRecord.decode(Data(contentsOf: try XCTUnwrap((result.written + result.unchanged).first).record)).loudness
+        }
+        _ = try render(.standard, into: "first")
+        let cache = try RenderCache(directory: options.cache!)
+        var altered = 0
+        for entry in cache.entries() where entry.kind == .measure {
+            let url = cache.url(.measure, entry.key)
+            var text = try String(contentsOf: url, encoding: .utf8)
+            guard let digit = text.firstRange(of: /-[0-9]/) else { continue }
+            let old = text[digit].last!
+            text.replaceSubrange(digit, with: "-" + String(old == "1" ? "2" : "1"))  // same size, another level
+            try text.write(to: url, atomically: false, encoding: .utf8)
+            altered += 1
+        }
+        XCTAssertEqual(altered, 3, "two clips' measurements and the track's record")
+        // A new target: the sound is made again from the clips' measurements.
+        let again = try XCTUnwrap(try render(.lufs(-20), into: "again"))
+        let fresh = try XCTUnwrap(try render(.lufs(-20), into: "fresh", cache: false))
+        XCTAssertEqual(again.clips?.map(\.gain), fresh.clips?.map(\.gain))
+        XCTAssertEqual(again.clips?.map(\.input), fresh.clips?.map(\.input))
+    }
+
     func testTheMusicBedSitsItsLevelUnderTheSpeech() throws {
         let dir = try TempDir()
         try sources(dir)
