@@ -22,19 +22,20 @@ struct LedgerRegistrationOptions: ParsableArguments {
         }
     }
 
-    func register(_ output: RenderedOutput, in ledger: Ledger?) throws {
+    /// `say` prints a line for people (standard error when standard output carries JSON events).
+    func register(_ output: RenderedOutput, in ledger: Ledger?, say: (String) -> Void) throws {
         guard let ledger else { return }
         try reportingErrors {
             let registration = try ledger.registerVideo(output.renderRecord, path: output.mp4.path)
-            print("  recorded in \(ledger.path)\(registration.isNew ? "" : " (same file as before)")")
+            say("  recorded in \(ledger.path)\(registration.isNew ? "" : " (same file as before)")")
         }
     }
 
     /// Records an output render left as it was, if the ledger does not know its bytes yet (it was rendered with
     /// `--no-ledger`, or into another ledger); a known one is left alone, so a re-run changes nothing.
-    func registerIfNew(_ output: RenderedOutput, in ledger: Ledger?) throws {
+    func registerIfNew(_ output: RenderedOutput, in ledger: Ledger?, say: (String) -> Void) throws {
         guard let ledger else { return }
         let known = try reportingErrors { try ledger.video(sha256: output.sha256) != nil }
-        if !known { try register(output, in: ledger) }
+        if !known { try register(output, in: ledger, say: say) }
     }
 }

@@ -83,7 +83,7 @@ extension Batch {
 extension LedgerRegistrationOptions {
     /// Registers the editions written (and those left as they were that the ledger does not know yet), one
     /// transaction per output: every edition of an output, each planned for its recipient, or none.
-    func registerEditions(_ outputs: [RenderedOutput], in ledger: Ledger?) throws {
+    func registerEditions(_ outputs: [RenderedOutput], in ledger: Ledger?, say: (String) -> Void) throws {
         guard let ledger else { return }
         var order: [String] = []
         var byOutput: [String: [RenderedOutput]] = [:]
@@ -97,7 +97,7 @@ extension LedgerRegistrationOptions {
             try reportingErrors {
                 let registrations = try ledger.registerVideos(files.map { ($0.renderRecord, $0.mp4.path) })
                 let new = registrations.filter(\.isNew).count
-                print("  \(key): \(files.count) editions recorded in \(ledger.path) (\(new) new), each planned for its recipient")
+                say("  \(key): \(files.count) editions recorded in \(ledger.path) (\(new) new), each planned for its recipient")
             }
         }
     }

@@ -186,18 +186,18 @@ struct Render: ParsableCommand {
                 let known = try reportingErrors { try ledger?.video(sha256: output.sha256) != nil }
                 if !known { unknown.append(output) }
             }
-            try self.ledger.registerEditions(result.written + unknown, in: ledger)
+            try self.ledger.registerEditions(result.written + unknown, in: ledger, say: say)
             if to.isEmpty { noteFormerEditions(batch.jobs, failed: editionFailures.map(\.output), say: say) }
         }
         for output in personal ? [] : result.unchanged {
             say("\(output.plan.output): unchanged \(output.mp4.path) (sha256 \(output.sha256.prefix(12)))")
-            try self.ledger.registerIfNew(output, in: ledger)
+            try self.ledger.registerIfNew(output, in: ledger, say: say)
         }
         for output in personal ? [] : result.written {
             say("\(output.plan.output): wrote \(output.mp4.path) (\(output.plan.duration), \(output.plan.frameCount) frames, sha256 \(output.sha256.prefix(12)))")
             // A ledger that fails now (the disk filled, another process holds it) stops the run with its own
             // message: the next outputs could not be recorded either.
-            try self.ledger.register(output, in: ledger)
+            try self.ledger.register(output, in: ledger, say: say)
         }
         say("rendered \(result.written.count) of \(batch.jobs.count) \(personal ? "editions" : "outputs") (\(result.unchanged.count) unchanged); "
             + "\(result.encoded) pieces and sound tracks encoded, \(result.cached) pieces from the cache\(where_)")

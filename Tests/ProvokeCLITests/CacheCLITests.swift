@@ -226,6 +226,13 @@ extension CLITests {
         XCTAssertEqual(kinds.filter { $0 == "output written" }.count, 2)
         XCTAssertEqual(events.last { $0["event"] as? String == "progress" && $0["output"] as? String == "for-icbs" }?["frames"] as? Int, 540)
         XCTAssertTrue(r.err.contains("rendered 2 of 2 outputs"), "people's lines go to stderr: \(r.err)")
+        // With the ledger (the default) too: its lines are for people, not JSON.
+        let recorded = try provoke(["render", "manifest.json", "--ledger", "l.sqlite", "--out", "out2", "--progress", "json"])
+        XCTAssertEqual(recorded.status, 0, recorded.err)
+        for line in recorded.out.split(separator: "\n") {
+            XCTAssertNotNil(try? JSONSerialization.jsonObject(with: Data(line.utf8)), "not JSON on standard output: \(line)")
+        }
+        XCTAssertTrue(recorded.err.contains("recorded in l.sqlite"), recorded.err)
         // Without a terminal and without JSON: plain lines, the last at 100%.
         try FileManager.default.removeItem(at: dir.appendingPathComponent("out"))
         let plain = try provoke(["render", "manifest.json", "--no-ledger", "--no-cache"])
