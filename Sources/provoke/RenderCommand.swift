@@ -156,6 +156,7 @@ struct Render: ParsableCommand {
             let personalised = batch
             batch.jobs.removeAll { personalised.personalise(of: $0.plan) != nil }
         }
+        if shard == nil { try checkOutputFolders(batch.jobs) }
         var result: BatchResult
         do {
             result = try BatchRenderer(options: options, isCancelled: { Interruption.requested },
@@ -212,6 +213,31 @@ struct Render: ParsableCommand {
         if Interruption.requested {
             printStderr("provoke: interrupted after the last output was written")
             throw ExitCode.interrupted
+        }
+    }
+
+    /// Every output folder made and writable before anything is encoded: a folder that cannot take the outputs
+    /// (a file in the way, no permission, a read-only disk) is found at once, not after hours of encoding.
+    func checkOutputFolders(_ jobs: [BatchRenderer.Job]) throws {
+        var seen = Set<String>()
+        for folder in jobs.map(\.directory) where seen.insert(folder.path).inserted {
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                // Say what is in the way: the nearest part of the path that exists.
+                var existing = folder
+                while FileKind(path: existing.path) == .missing && existing.pathComponents.count > 1 { existing.deleteLastPathComponent() }
+                let kind = FileKind(path: existing.path)
+                let reason = kind != .folder ? "\(existing.path) is \(kind.phrase), not a folder"
+                    : access(existing.path, W_OK) != 0 ? "cannot create it in \(existing.path): \(String(cString: strerror(errno)))"
+                    : "cannot create it (\(error.localizedDescription))"
+                printStderr("provoke: \(folder.path): cannot hold the outputs: \(reason); nothing was rendered")
+                throw ExitCode.renderFailure
+            }
+            guard access(folder.path, W_OK) == 0 else {
+                printStderr("provoke: \(folder.path): cannot hold the outputs: \(String(cString: strerror(errno))); nothing was rendered")
+                throw ExitCode.renderFailure
+            }
         }
     }
 

@@ -194,6 +194,17 @@ extension CLITests {
         XCTAssertEqual(leftovers, [])
     }
 
+    /// An output folder that cannot take the outputs is found before anything is encoded, not after.
+    func testAnOutputFolderInTheWayStopsTheRenderBeforeAnyEncoding() throws {
+        try variantsProject()
+        try write("a file where the folder should be", "taken")
+        let r = try provoke(["render", "manifest.json", "--no-ledger", "--out", "taken/out"])
+        XCTAssertEqual(r.status, 3, r.err)
+        XCTAssertTrue(r.err.contains("taken/out: cannot hold the outputs:") && r.err.contains("taken is a regular file, not a folder"), r.err)
+        let listed = try provoke(["plan", "manifest.json", "--segments"])
+        XCTAssertFalse(listed.out.contains(" cached"), "nothing was encoded: \(listed.out)")
+    }
+
     /// A shard that cannot make one of its entries fails (exit non-zero, a `failure` event), so the batch system
     /// sees it fail, instead of reporting the entry encoded and leaving the join to find it missing.
     func testAShardThatFailsAnEntryExitsNonZero() throws {
