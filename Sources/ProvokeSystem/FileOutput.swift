@@ -192,17 +192,28 @@ public enum FileOutput {
     }
 }
 
-/// Names of temporary files (`.NAME.partial-PID-N`, hidden, beside the file they become) and the register a
+/// Names of temporary files (`.NAME.partial-PID-N-HOST`, hidden, beside the file they become) and the register a
 /// signal handler empties before the process exits.
 public enum TemporaryFiles {
     static let marker = ".partial-"
 
-    /// A fresh temporary name in `destination`'s folder: the pid says whose it is, so a later run can tell an
-    /// abandoned one from one still being written.
+    /// This machine in temporary names: eight hex digits of its host name's SHA-256. A folder shared by several
+    /// machines (a shard's cache on NFS, pods of one Job) holds files of processes this one cannot see.
+    public static let host: String = {
+        var name = [CChar](repeating: 0, count: 256)
+        gethostname(&name, name.count - 1)
+        return String(SHA256.hex(String(cString: name)).prefix(8))
+    }()
+
+    /// Another machine's temporary file is taken for abandoned only when it has not changed for this long.
+    static let foreignAge: TimeInterval = 24 * 3600
+
+    /// A fresh temporary name in `destination`'s folder: the pid and host say whose it is, so a later run can tell
+    /// an abandoned one from one still being written.
     public static func name(beside destination: String) -> String {
         let url = URL(fileURLWithPath: destination)
         return url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent)\(marker)\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+            .appendingPathComponent(".\(url.lastPathComponent)\(marker)\(getpid())-\(UInt32.random(in: 0...UInt32.max))-\(host)")
             .path
     }
 
@@ -230,21 +241,28 @@ public enum TemporaryFiles {
     }
 
     /// Removes the temporary files in `folder` left by processes that no longer run (killed, or the machine
-    /// went down). Files of a process that is still running, this one included, stay.
+    /// went down). Files of a process of this machine that is still running, this one included, stay; so do
+    /// another machine's, unless unchanged for `foreignAge` (its process cannot be seen from here).
     @discardableResult
-    public static func removeAbandoned(in folder: String) -> [String] {
+    public static func removeAbandoned(in folder: String, now: Date = Date()) -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         var removed: [String] = []
         for name in names where name.hasPrefix(".") {
             guard let range = name.range(of: marker, options: .backwards) else { continue }
-            let tail = name[range.upperBound...]
-            let pidText = tail.prefix { $0.isASCII && $0.isNumber }
-            let rest = tail.dropFirst(pidText.count)
-            guard let pid = pid_t(pidText), pid > 0,
-                  rest.isEmpty || (rest.first == "-" && rest.dropFirst().allSatisfy { $0.isASCII && $0.isNumber }),
-                  !isRunning(pid)
+            // PID, then optionally -N, then optionally -HOST (eight hex digits).
+            let parts = name[range.upperBound...].split(separator: "-", omittingEmptySubsequences: false)
+            guard let pid = pid_t(parts[0]), pid > 0, parts.count <= 3,
+                  parts.dropFirst().first.map({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }) ?? true,
+                  parts.count < 3 || (parts[2].count == 8 && parts[2].allSatisfy(\.isHexDigit))
             else { continue }
             let path = (folder as NSString).appendingPathComponent(name)
+            let mine = parts.count < 3 || parts[2] == host
+            if mine {
+                guard !isRunning(pid) else { continue }
+            } else {
+                let changed = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? now
+                guard now.timeIntervalSince(changed) > foreignAge else { continue }
+            }
             guard FileKind(linkAt: path) == .regular, unlink(path) == 0 else { continue }
             removed.append(name)
         }

@@ -135,6 +135,24 @@ final class FileOutputTests: XCTestCase {
         XCTAssertEqual(try names(), [".notes.partial-abc", ".o1.json.partial-\(getpid())-5", "o1.mp4"])
     }
 
+    /// On a folder several machines share (a cache on NFS, the pods of one Job), another machine's temporary
+    /// file is not judged by a pid this machine cannot see: it stays, unless unchanged for a day.
+    func testAnotherMachinesTemporaryFilesStayUnlessADayOld() throws {
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/true")
+        try child.run()
+        child.waitUntilExit()
+        let gone = child.processIdentifier
+        let mine = ".a.mp4.partial-\(gone)-5-\(TemporaryFiles.host)"
+        let theirs = ".b.mp4.partial-\(gone)-6-" + (TemporaryFiles.host == "0badf00d" ? "0badf00e" : "0badf00d")
+        let theirsOld = ".c.mp4.partial-\(gone)-7-" + (TemporaryFiles.host == "0badf00d" ? "0badf00e" : "0badf00d")
+        for name in [mine, theirs, theirsOld] { try Data().write(to: URL(fileURLWithPath: path(name))) }
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -2 * 86_400)], ofItemAtPath: path(theirsOld))
+        XCTAssertTrue(TemporaryFiles.name(beside: path("x.mp4")).hasSuffix("-" + TemporaryFiles.host))
+        XCTAssertEqual(TemporaryFiles.removeAbandoned(in: dir.path).sorted(), [mine, theirsOld])
+        XCTAssertEqual(try names(), [theirs], "another machine's file, still being written for all this one knows")
+    }
+
     func testInputsMustBeRegularFiles() throws {
         XCTAssertEqual(mkfifo(path("captions.srt"), 0o600), 0)
         XCTAssertThrowsError(try InputFiles.requireRegularIfPresent(path("captions.srt"))) { error in
