@@ -164,8 +164,9 @@ public final class BatchRenderer: Sendable {
         do {
             cache = try RenderCache(directory: options.cache ?? temporary!)
         } catch {
-            throw RenderError(output: "", message: "\((options.cache ?? temporary!).path): cannot use as the cache: "
-                              + error.localizedDescription, isInputProblem: false)
+            let folder = options.cache ?? temporary!
+            throw RenderError(output: "", message: "\(folder.path): cannot use as the cache: "
+                              + (FileKind.folderProblem(folder) ?? error.localizedDescription), isInputProblem: false)
         }
         var result = BatchResult()
         let files = FileIdentities(), keyframes = KeyframeIndex()

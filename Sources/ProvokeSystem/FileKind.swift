@@ -47,6 +47,18 @@ public enum FileKind: Sendable, Equatable {
         case .other: return "not a regular file"
         }
     }
+
+    /// Why `folder` cannot be made, or written into, in words: the nearest part of its path that exists is not a
+    /// folder (`/srv/out is a regular file, not a folder`), or is one this process may not write. Nil when
+    /// nothing is in the way.
+    public static func folderProblem(_ folder: URL) -> String? {
+        var existing = folder.standardizedFileURL
+        while FileKind(path: existing.path) == .missing && existing.pathComponents.count > 1 { existing.deleteLastPathComponent() }
+        let kind = FileKind(path: existing.path)
+        if kind != .folder { return "\(existing.path) is \(kind.phrase), not a folder" }
+        if access(existing.path, W_OK) != 0 { return "cannot write in \(existing.path): \(String(cString: strerror(errno)))" }
+        return nil
+    }
 }
 
 /// A file provoke could not read or write, in plain words: `out/o1.json: no space left on device`.

@@ -221,21 +221,16 @@ struct Render: ParsableCommand {
     func checkOutputFolders(_ jobs: [BatchRenderer.Job]) throws {
         var seen = Set<String>()
         for folder in jobs.map(\.directory) where seen.insert(folder.path).inserted {
-            do {
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            } catch {
-                // Say what is in the way: the nearest part of the path that exists.
-                var existing = folder
-                while FileKind(path: existing.path) == .missing && existing.pathComponents.count > 1 { existing.deleteLastPathComponent() }
-                let kind = FileKind(path: existing.path)
-                let reason = kind != .folder ? "\(existing.path) is \(kind.phrase), not a folder"
-                    : access(existing.path, W_OK) != 0 ? "cannot create it in \(existing.path): \(String(cString: strerror(errno)))"
-                    : "cannot create it (\(error.localizedDescription))"
-                printStderr("provoke: \(folder.path): cannot hold the outputs: \(reason); nothing was rendered")
-                throw ExitCode.renderFailure
+            var problem = FileKind.folderProblem(folder)
+            if problem == nil {
+                do {
+                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                } catch {
+                    problem = "cannot create it (\(error.localizedDescription))"
+                }
             }
-            guard access(folder.path, W_OK) == 0 else {
-                printStderr("provoke: \(folder.path): cannot hold the outputs: \(String(cString: strerror(errno))); nothing was rendered")
+            if let problem {
+                printStderr("provoke: \(folder.path): cannot hold the outputs: \(problem); nothing was rendered")
                 throw ExitCode.renderFailure
             }
         }
@@ -290,9 +285,14 @@ struct CacheSize: ParsableCommand {
         let folder = cache.map { URL(fileURLWithPath: $0) }
             ?? (manifest.map { URL(fileURLWithPath: $0).deletingLastPathComponent() } ?? URL(fileURLWithPath: "."))
                 .appendingPathComponent(".provoke-cache")
-        guard FileKind(path: folder.path) == .folder else {
+        switch FileKind(path: folder.path) {
+        case .folder: break
+        case .missing:
             print("\(folder.path): no cache yet")
             return
+        case let kind:
+            printStderr("provoke: \(folder.path): is \(kind.phrase), not a cache folder")
+            throw ExitCode.invalidInput
         }
         let entries = try RenderCache(directory: folder).entries()
         let bytes = entries.reduce(Int64(0)) { $0 + $1.bytes }
@@ -340,7 +340,13 @@ struct CachePrune: ParsableCommand {
             }
         }
         let keep = Set(try BatchRenderer().entries(jobs).map(\.key))
-        let cache = try RenderCache(directory: folder)
+        let cache: RenderCache
+        do {
+            cache = try RenderCache(directory: folder)
+        } catch {
+            printStderr("provoke: \(folder.path): cannot use as the cache: \(FileKind.folderProblem(folder) ?? error.localizedDescription)")
+            throw ExitCode.renderFailure
+        }
         let (removed, freed) = cache.prune(keeping: keep)
         print("\(folder.path): removed \(removed) entries (\(megabytes(freed))); kept \(cache.entries().count)")
     }

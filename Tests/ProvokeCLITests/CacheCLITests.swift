@@ -203,6 +203,13 @@ extension CLITests {
         XCTAssertTrue(r.err.contains("taken/out: cannot hold the outputs:") && r.err.contains("taken is a regular file, not a folder"), r.err)
         let listed = try provoke(["plan", "manifest.json", "--segments"])
         XCTAssertFalse(listed.out.contains(" cached"), "nothing was encoded: \(listed.out)")
+        // The same file as the cache: said in words, by render, cache and prune alike.
+        for args in [["render", "manifest.json", "--no-ledger", "--cache", "taken"], ["cache", "--cache", "taken"],
+                     ["cache", "prune", "manifest.json", "--cache", "taken"]] {
+            let run = try provoke(args)
+            XCTAssertNotEqual(run.status, 0, "\(args)")
+            XCTAssertTrue(run.err.contains("taken") && run.err.contains(" is a regular file, not a") && !run.err.contains("NSCocoaErrorDomain"), "\(args): \(run.err)")
+        }
     }
 
     /// A shard that cannot make one of its entries fails (exit non-zero, a `failure` event), so the batch system
