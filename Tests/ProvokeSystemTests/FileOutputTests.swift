@@ -119,13 +119,17 @@ final class FileOutputTests: XCTestCase {
         XCTAssertFalse(left.contains { $0.contains(".partial-") }, "\(left)")
     }
 
-    func testTemporaryFilesOfAGoneProcessAreRemoved() throws {
-        // A pid that is not running: a child that has exited and been reaped.
+    /// A pid that is not running: a child that has exited and been reaped.
+    func goneProcessID() throws -> Int32 {
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/bin/true")
         try child.run()
         child.waitUntilExit()
-        let gone = child.processIdentifier
+        return child.processIdentifier
+    }
+
+    func testTemporaryFilesOfAGoneProcessAreRemoved() throws {
+        let gone = try goneProcessID()
         for name in [".o1.mp4.partial-\(gone)", ".o1.ass.partial-\(gone)-123", ".o1.json.partial-\(getpid())-5",
                      ".notes.partial-abc", "o1.mp4"] {
             try Data().write(to: URL(fileURLWithPath: path(name)))
@@ -138,11 +142,7 @@ final class FileOutputTests: XCTestCase {
     /// On a folder several machines share (a cache on NFS, the pods of one Job), another machine's temporary
     /// file is not judged by a pid this machine cannot see: it stays, unless unchanged for a day.
     func testAnotherMachinesTemporaryFilesStayUnlessADayOld() throws {
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: "/bin/true")
-        try child.run()
-        child.waitUntilExit()
-        let gone = child.processIdentifier
+        let gone = try goneProcessID()
         let mine = ".a.mp4.partial-\(gone)-5-\(TemporaryFiles.host)"
         let theirs = ".b.mp4.partial-\(gone)-6-" + (TemporaryFiles.host == "0badf00d" ? "0badf00e" : "0badf00d")
         let theirsOld = ".c.mp4.partial-\(gone)-7-" + (TemporaryFiles.host == "0badf00d" ? "0badf00e" : "0badf00d")
