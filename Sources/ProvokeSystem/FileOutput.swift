@@ -244,7 +244,7 @@ public enum TemporaryFiles {
     /// went down). Files of a process of this machine that is still running, this one included, stay; so do
     /// another machine's, unless unchanged for `foreignAge` (its process cannot be seen from here).
     @discardableResult
-    public static func removeAbandoned(in folder: String, now: Date = Date()) -> [String] {
+    public static func removeAbandoned(in folder: String) -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         var removed: [String] = []
         for name in names where name.hasPrefix(".") {
@@ -260,8 +260,8 @@ public enum TemporaryFiles {
             if mine {
                 guard !isRunning(pid) else { continue }
             } else {
-                let changed = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? now
-                guard now.timeIntervalSince(changed) > foreignAge else { continue }
+                let changed = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? Date()
+                guard Date().timeIntervalSince(changed) > foreignAge else { continue }
             }
             guard FileKind(linkAt: path) == .regular, unlink(path) == 0 else { continue }
             removed.append(name)
